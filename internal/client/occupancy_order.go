@@ -1,0 +1,125 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+)
+
+// ActionCreateOccupancyOrder orders the resource occupancy fee of an Express
+// Connect physical connection.
+const ActionCreateOccupancyOrder = "CreatePhysicalConnectionOccupancyOrder"
+
+// Valid values of OccupancyOrderInput fields.
+const (
+	ChargeTypePrePaid  = "PrePaid"
+	ChargeTypePostPaid = "PostPaid"
+	CycleMonth         = "Month"
+	CycleYear          = "Year"
+)
+
+// OccupancyOrderInput is one CreatePhysicalConnectionOccupancyOrder request.
+// AutoPay and InstanceChargeType are always sent, because the API's
+// server-side defaults have changed over time.
+type OccupancyOrderInput struct {
+	PhysicalConnectionID string
+	AutoPay              bool
+	InstanceChargeType   string
+	// Period is sent when non-zero.
+	Period int64
+	// PricingCycle is sent when non-empty.
+	PricingCycle string
+	// ClientToken is required: every attempt carries it, so the API
+	// returns the first order instead of placing a second.
+	ClientToken string
+}
+
+// OccupancyOrder is the API's answer.
+type OccupancyOrder struct {
+	OrderID   string
+	RequestID string
+	Attempts  int
+}
+
+// CreateOccupancyOrder places an occupancy-fee order, retrying throttling,
+// 5xx answers and transport failures with the same client token until ctx
+// ends. A failure is an *APIError, an *UnknownOutcomeError (the order may
+// exist) or a *RequestError (no order was placed).
+func (c *Client) CreateOccupancyOrder(ctx context.Context, in OccupancyOrderInput) (*OccupancyOrder, error) {
+	if in.ClientToken == "" {
+		return nil, &RequestError{Action: ActionCreateOccupancyOrder, Msg: "a client token is required"}
+	}
+	q := map[string]string{
+		"RegionId":             c.cfg.RegionID,
+		"PhysicalConnectionId": in.PhysicalConnectionID,
+		"AutoPay":              strconv.FormatBool(in.AutoPay),
+		"InstanceChargeType":   in.InstanceChargeType,
+		"ClientToken":          in.ClientToken,
+	}
+	if in.Period != 0 {
+		q["Period"] = strconv.FormatInt(in.Period, 10)
+	}
+	if in.PricingCycle != "" {
+		q["PricingCycle"] = in.PricingCycle
+	}
+	res, err := c.do(ctx, rpcCall{action: ActionCreateOccupancyOrder, query: q, clientToken: in.ClientToken})
+	if err != nil {
+		return nil, err
+	}
+	orderID, requestID, err := ParseOrderResponse([]byte(res.body))
+	if err != nil {
+		// A success without a readable order ID: the order was placed.
+		return nil, &UnknownOutcomeError{Action: ActionCreateOccupancyOrder, ClientToken: in.ClientToken, Attempts: res.attempts, Last: err.Error()}
+	}
+	if requestID == "" {
+		requestID = res.requestID
+	}
+	return &OccupancyOrder{OrderID: orderID, RequestID: requestID, Attempts: res.attempts}, nil
+}
+
+// ParseOrderResponse reads Data.OrderId and RequestId from a successful
+// answer. The order ID may be a JSON number or a string, in either key
+// spelling (Data.OrderId, data.orderId); every digit is kept.
+func ParseOrderResponse(body []byte) (orderID, requestID string, err error) {
+	var resp struct {
+		RequestID string `json:"RequestId"`
+		Data      struct {
+			OrderID json.RawMessage `json:"OrderId"`
+		} `json:"Data"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	// encoding/json matches keys case-insensitively, so the lower-case
+	// spelling of the reference's examples decodes too.
+	if err := dec.Decode(&resp); err != nil {
+		return "", "", fmt.Errorf("the answer is not valid JSON: %w", err)
+	}
+	raw := bytes.TrimSpace(resp.Data.OrderID)
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", resp.RequestID, fmt.Errorf("the answer (request ID %s) has no Data.OrderId", resp.RequestID)
+	}
+	id := string(raw)
+	if raw[0] == '"' {
+		if err := json.Unmarshal(raw, &id); err != nil {
+			return "", resp.RequestID, fmt.Errorf("Data.OrderId is not a string: %w", err)
+		}
+	}
+	if !isDigits(id) {
+		return "", resp.RequestID, fmt.Errorf("Data.OrderId %q is not a decimal order number (request ID %s)", id, resp.RequestID)
+	}
+	return id, resp.RequestID, nil
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}

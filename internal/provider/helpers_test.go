@@ -1,0 +1,218 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/pcorder/terraform-provider-alicloud/internal/client"
+	"github.com/pcorder/terraform-provider-alicloud/internal/fakevpc"
+)
+
+// Credentials the fake knows and the tests sign with.
+const (
+	testAccessKey = "LTAI5tFAKEACCESSKEY01"
+	testSecretKey = "fake-secret-Zq8sXv3nP0rT6wYb"
+	testRegion    = "cn-hangzhou"
+	testPCID      = "pc-bp1hp0wr072f6ambni141"
+	testPCID2     = "pc-bp1second0connection2"
+	testPCPending = "pc-bp1notreadyyet000000"
+	resourceAddr  = "alicloud_pc_occupancy_order.test"
+)
+
+// testEnv is one acceptance test's world: a fake VPC endpoint and a provider
+// factory wired to it through an injected environment, so tests run in
+// parallel without touching the process environment.
+type testEnv struct {
+	t      *testing.T
+	fake   *fakevpc.Server
+	addr   string
+	env    map[string]string
+	tokens atomic.Int64
+	opts   Options
+}
+
+type envOption func(*fakevpc.Config, *Options)
+
+func withFirstOrderID(id uint64, asString bool) envOption {
+	return func(c *fakevpc.Config, _ *Options) { c.FirstOrderID, c.OrderIDAsString = id, asString }
+}
+
+func withSignatureAlgorithm(alg string) envOption {
+	return func(_ *fakevpc.Config, o *Options) { o.SignatureAlgorithm = alg }
+}
+
+func newTestEnv(t *testing.T, opts ...envOption) *testEnv {
+	t.Helper()
+	cfg := fakevpc.Config{Credentials: map[string]fakevpc.Credential{testAccessKey: {AccessKeySecret: testSecretKey}}}
+	e := &testEnv{t: t, env: map[string]string{}}
+	e.opts = Options{
+		// Short waits keep fault tests quick; the policy's shape is the
+		// production one.
+		Retry: client.RetryPolicy{InitialBackoff: 10 * time.Millisecond, MaxBackoff: 100 * time.Millisecond, AttemptTimeout: 5 * time.Second},
+	}
+	for _, o := range opts {
+		o(&cfg, &e.opts)
+	}
+	e.fake = fakevpc.New(cfg)
+	addr, err := e.fake.Start()
+	if err != nil {
+		t.Fatalf("starting the fake VPC API: %v", err)
+	}
+	t.Cleanup(e.fake.Close)
+	e.addr = addr
+	e.fake.AddPhysicalConnection(testPCID, testRegion, "Enabled")
+	e.fake.AddPhysicalConnection(testPCID2, testRegion, "Complete")
+	e.fake.AddPhysicalConnection(testPCPending, testRegion, "Confirmed")
+	return e
+}
+
+// factories returns the provider served in-process, with e's environment
+// and a deterministic client-token source.
+func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error) {
+	opts := e.opts
+	opts.Getenv = func(k string) string { return e.env[k] }
+	opts.NewToken = func() (string, error) {
+		return fmt.Sprintf("tf-test-token-%04d", e.tokens.Add(1)), nil
+	}
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"alicloud": providerserver.NewProtocol6WithError(NewWithOptions("test", opts)()),
+	}
+}
+
+// providerBlock is a provider block that reaches the fake over HTTP, with
+// some of its arguments replaced by the given HCL expressions ("endpoints"
+// replaces the block's body).
+func (e *testEnv) providerBlock(overrides map[string]string) string {
+	args := map[string]string{
+		"region":     fmt.Sprintf("%q", testRegion),
+		"access_key": fmt.Sprintf("%q", testAccessKey),
+		"secret_key": fmt.Sprintf("%q", testSecretKey),
+		"protocol":   `"HTTP"`,
+		"endpoints":  fmt.Sprintf("{ vpc = %q }", e.addr),
+	}
+	maps.Copy(args, overrides)
+	var b strings.Builder
+	b.WriteString("provider \"alicloud\" {\n")
+	for _, k := range []string{"region", "access_key", "secret_key", "protocol"} {
+		fmt.Fprintf(&b, "  %s = %s\n", k, args[k])
+	}
+	fmt.Fprintf(&b, "  endpoints %s\n}\n", args["endpoints"])
+	return b.String()
+}
+
+// config is the provider block followed by one resource "test" with the
+// given body.
+func (e *testEnv) config(body string) string {
+	return e.providerBlock(nil) + "\nresource \"alicloud_pc_occupancy_order\" \"test\" {\n" + body + "\n}\n"
+}
+
+// createRequests returns the CreatePhysicalConnectionOccupancyOrder requests
+// the fake received.
+func (e *testEnv) createRequests() []fakevpc.Request {
+	var out []fakevpc.Request
+	for _, r := range e.fake.Requests() {
+		if r.Action == client.ActionCreateOccupancyOrder {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// checkRequestCount fails unless the fake has received exactly n create
+// requests so far.
+func (e *testEnv) checkRequestCount(n int) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		if got := len(e.createRequests()); got != n {
+			return fmt.Errorf("the fake received %d create requests, want %d", got, n)
+		}
+		return nil
+	}
+}
+
+// checkOrderCount fails unless the fake holds exactly n orders.
+func (e *testEnv) checkOrderCount(n int) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		if got := len(e.fake.Orders()); got != n {
+			return fmt.Errorf("the fake holds %d orders, want %d", got, n)
+		}
+		return nil
+	}
+}
+
+// checkLastParams fails unless the last create request carried exactly
+// want, where a value "<state:attr>" stands for that attribute's value in
+// the state of resourceAddr.
+func (e *testEnv) checkLastParams(want map[string]string) func(*terraform.State) error {
+	return func(s *terraform.State) error {
+		reqs := e.createRequests()
+		if len(reqs) == 0 {
+			return fmt.Errorf("the fake received no create request")
+		}
+		got := reqs[len(reqs)-1]
+		resolved := maps.Clone(want)
+		for k, v := range resolved {
+			if attr, ok := strings.CutPrefix(v, "<state:"); ok {
+				attr = strings.TrimSuffix(attr, ">")
+				rs := s.RootModule().Resources[resourceAddr]
+				if rs == nil {
+					return fmt.Errorf("%s not in state", resourceAddr)
+				}
+				resolved[k] = rs.Primary.Attributes[attr]
+			}
+		}
+		if !maps.Equal(got.Params, resolved) {
+			return fmt.Errorf("the fake received parameters\n  %v\nwant\n  %v", got.Params, resolved)
+		}
+		if got.Version != client.APIVersion {
+			return fmt.Errorf("the fake received version %q, want %q", got.Version, client.APIVersion)
+		}
+		if got.AccessKeyID != testAccessKey {
+			return fmt.Errorf("the request was signed by %q, want %q", got.AccessKeyID, testAccessKey)
+		}
+		return nil
+	}
+}
+
+// skipUnlessAcc skips acceptance tests unless TF_ACC is set, as
+// terraform-plugin-testing would, before any fake is started.
+func skipUnlessAcc(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance tests run with TF_ACC=1 (make test)")
+	}
+}
+
+// expectReplacedBy is a plan check that fails unless the plan replaces addr
+// because of the top-level attribute attr.
+func expectReplacedBy(addr, attr string) plancheck.PlanCheck {
+	return replacedBy{addr: addr, attr: attr}
+}
+
+type replacedBy struct{ addr, attr string }
+
+func (c replacedBy) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != c.addr {
+			continue
+		}
+		for _, p := range rc.Change.ReplacePaths {
+			if steps, ok := p.([]any); ok && len(steps) == 1 && steps[0] == c.attr {
+				return
+			}
+		}
+		resp.Error = fmt.Errorf("%s: replace paths %v do not include %s", c.addr, rc.Change.ReplacePaths, c.attr)
+		return
+	}
+	resp.Error = fmt.Errorf("%s is not in the plan", c.addr)
+}

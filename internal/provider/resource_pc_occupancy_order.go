@@ -1,0 +1,372 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/pcorder/terraform-provider-alicloud/internal/client"
+)
+
+const defaultCreateTimeout = 10 * time.Minute
+
+var (
+	_ resource.Resource                     = (*pcOccupancyOrderResource)(nil)
+	_ resource.ResourceWithConfigure        = (*pcOccupancyOrderResource)(nil)
+	_ resource.ResourceWithImportState      = (*pcOccupancyOrderResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*pcOccupancyOrderResource)(nil)
+)
+
+var (
+	physicalConnectionIDPattern = regexp.MustCompile(`^pc-[a-z0-9]+$`)
+	regionPattern               = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
+	clientTokenPattern          = regexp.MustCompile(`^[\x20-\x7e]+$`)
+	orderIDPattern              = regexp.MustCompile(`^[0-9]+$`)
+)
+
+// NewPCOccupancyOrderResource returns the alicloud_pc_occupancy_order resource.
+func NewPCOccupancyOrderResource() resource.Resource {
+	return &pcOccupancyOrderResource{}
+}
+
+type pcOccupancyOrderResource struct {
+	data *providerData
+}
+
+type pcOccupancyOrderModel struct {
+	ID                   types.String   `tfsdk:"id"`
+	OrderID              types.String   `tfsdk:"order_id"`
+	PhysicalConnectionID types.String   `tfsdk:"physical_connection_id"`
+	AutoPay              types.Bool     `tfsdk:"auto_pay"`
+	InstanceChargeType   types.String   `tfsdk:"instance_charge_type"`
+	Period               types.Int64    `tfsdk:"period"`
+	PricingCycle         types.String   `tfsdk:"pricing_cycle"`
+	ClientToken          types.String   `tfsdk:"client_token"`
+	RequestID            types.String   `tfsdk:"request_id"`
+	RegionID             types.String   `tfsdk:"region_id"`
+	Timeouts             timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *pcOccupancyOrderResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_pc_occupancy_order"
+}
+
+const forcesNew = " Changing this places a new order; the old order is not cancelled."
+
+func (r *pcOccupancyOrderResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Orders the **resource occupancy fee** of an Alibaba Cloud Express Connect physical connection " +
+			"(VPC API `CreatePhysicalConnectionOccupancyOrder`, version 2016-04-28) and records the order ID.\n\n" +
+			"An order cannot be changed or cancelled through the API. So every argument forces a new order when it changes, " +
+			"reading the resource makes no API call, and destroying it only removes it from Terraform state: " +
+			"the order itself stays in your Alibaba Cloud account and is billed as ordered.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The order ID, the same as `order_id`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"order_id": schema.StringAttribute{
+				MarkdownDescription: "The ID of the order Alibaba Cloud placed, as a decimal string with every digit kept.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"physical_connection_id": schema.StringAttribute{
+				MarkdownDescription: "The ID of the physical connection (circuit) whose occupancy fee is ordered: `pc-` followed by lower-case letters and digits, such as `pc-bp1hp0wr072f6ambni141`. " +
+					"It must exist in the provider's region, in a state that allows the order." + forcesNew,
+				Required: true,
+				Validators: []validator.String{
+					stringvalidator.RegexMatches(physicalConnectionIDPattern, "must be \"pc-\" followed by lower-case letters and digits, such as pc-bp1hp0wr072f6ambni141"),
+				},
+				PlanModifiers: []planmodifier.String{replaceUnlessImported()},
+			},
+			"auto_pay": schema.BoolAttribute{
+				MarkdownDescription: "Whether to pay the order automatically from the account balance. Defaults to `true`, the API's documented default; " +
+					"the provider always sends it explicitly. With `true`, make sure the balance is sufficient: otherwise an abnormal order is placed " +
+					"that can only be voided. With `false`, the order waits for payment in the console." + forcesNew,
+				Optional:      true,
+				Computed:      true,
+				Default:       booldefault.StaticBool(true),
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplaceIf(replaceBoolUnlessImported, replaceUnlessImportedDescription, replaceUnlessImportedDescription)},
+			},
+			"instance_charge_type": schema.StringAttribute{
+				MarkdownDescription: "The billing method: `PrePaid` (subscription) or `PostPaid` (pay-as-you-go). Defaults to `PostPaid`, the API's documented default; " +
+					"the provider always sends it explicitly." + forcesNew,
+				Optional:      true,
+				Computed:      true,
+				Default:       stringdefault.StaticString(client.ChargeTypePostPaid),
+				Validators:    []validator.String{stringvalidator.OneOf(client.ChargeTypePrePaid, client.ChargeTypePostPaid)},
+				PlanModifiers: []planmodifier.String{replaceUnlessImported()},
+			},
+			"period": schema.Int64Attribute{
+				MarkdownDescription: "The subscription length, in units of `pricing_cycle`: 1-9 for `Month`, 1-5 for `Year`. " +
+					"Required with `instance_charge_type = \"PrePaid\"`; not allowed with `PostPaid`." + forcesNew,
+				Optional:      true,
+				Validators:    []validator.Int64{int64validator.Between(1, 9)},
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplaceIf(replaceInt64UnlessImported, replaceUnlessImportedDescription, replaceUnlessImportedDescription)},
+			},
+			"pricing_cycle": schema.StringAttribute{
+				MarkdownDescription: "The unit of `period`: `Month` or `Year`. Only with `instance_charge_type = \"PrePaid\"`, where it defaults to `Month` " +
+					"(and is then sent); not allowed with `PostPaid`." + forcesNew,
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{stringvalidator.OneOf(client.CycleMonth, client.CycleYear)},
+				PlanModifiers: []planmodifier.String{pricingCycleDefault{}, replaceUnlessImported()},
+			},
+			"client_token": schema.StringAttribute{
+				MarkdownDescription: "The idempotency token sent as `ClientToken`: 1-64 printable ASCII characters. " +
+					"When it is not set, the provider generates one for the create and keeps it in state. " +
+					"Every retry of one create sends the same token, so the API returns the first order instead of placing a second. " +
+					"If an apply reports that the outcome of an order is unknown, set this to the token the error names and apply again: " +
+					"the API returns the order that may already exist instead of placing another." + forcesNew,
+				Optional: true,
+				Computed: true,
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, 64),
+					stringvalidator.RegexMatches(clientTokenPattern, "must contain only printable ASCII characters"),
+				},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), replaceUnlessImported()},
+			},
+			"request_id": schema.StringAttribute{
+				MarkdownDescription: "The ID of the API request that placed the order, for Alibaba Cloud support. Empty after an import.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"region_id": schema.StringAttribute{
+				MarkdownDescription: "The region the order was placed in: the provider's `region` at the time.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{
+				Create:            true,
+				CreateDescription: "How long a create may take, retries included, as a duration such as `\"30s\"` or `\"15m\"`. Defaults to `\"10m\"`.",
+			}),
+		},
+	}
+}
+
+func (r *pcOccupancyOrderResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{orderTermsValidator{}}
+}
+
+func (r *pcOccupancyOrderResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected Provider Data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
+		return
+	}
+	r.data = data
+}
+
+func (r *pcOccupancyOrderResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan pcOccupancyOrderModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.data == nil {
+		resp.Diagnostics.AddError("Provider Not Configured", "The provider was not configured before the resource was created. This is a bug in the provider; please report it.")
+		return
+	}
+	ctx = maskSecrets(ctx, r.data.secrets)
+
+	createTimeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	// Values unknown at plan time are known now: check them again before
+	// anything is sent.
+	if plan.InstanceChargeType.ValueString() == client.ChargeTypePrePaid && (plan.PricingCycle.IsNull() || plan.PricingCycle.IsUnknown()) {
+		plan.PricingCycle = types.StringValue(client.CycleMonth)
+	}
+	if plan.InstanceChargeType.ValueString() == client.ChargeTypePostPaid && plan.PricingCycle.IsUnknown() {
+		plan.PricingCycle = types.StringNull()
+	}
+	resp.Diagnostics.Append(validateOrderTerms(plan.InstanceChargeType, plan.Period, plan.PricingCycle)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	token := plan.ClientToken.ValueString()
+	if plan.ClientToken.IsNull() || plan.ClientToken.IsUnknown() {
+		var err error
+		if token, err = r.data.newToken(); err != nil {
+			resp.Diagnostics.AddError("Error Creating Occupancy Order", "Could not generate a client token: "+err.Error()+". No request was sent. Set client_token and apply again.")
+			return
+		}
+	}
+
+	in := client.OccupancyOrderInput{
+		PhysicalConnectionID: plan.PhysicalConnectionID.ValueString(),
+		AutoPay:              plan.AutoPay.ValueBool(),
+		InstanceChargeType:   plan.InstanceChargeType.ValueString(),
+		Period:               plan.Period.ValueInt64(),
+		PricingCycle:         plan.PricingCycle.ValueString(),
+		ClientToken:          token,
+	}
+	tflog.Info(ctx, "placing occupancy order", map[string]any{
+		"physical_connection_id": in.PhysicalConnectionID,
+		"region_id":              r.data.region,
+		"auto_pay":               in.AutoPay,
+		"instance_charge_type":   in.InstanceChargeType,
+		"period":                 in.Period,
+		"pricing_cycle":          in.PricingCycle,
+		"client_token":           in.ClientToken,
+	})
+
+	callCtx, cancel := context.WithTimeout(ctx, createTimeout)
+	defer cancel()
+	order, err := r.data.client.CreateOccupancyOrder(callCtx, in)
+	if err != nil {
+		addCreateError(&resp.Diagnostics, err, in, r.data.region, createTimeout)
+		return
+	}
+	tflog.Info(ctx, "placed occupancy order", map[string]any{"order_id": order.OrderID, "request_id": order.RequestID, "attempts": order.Attempts})
+
+	plan.ID = types.StringValue(order.OrderID)
+	plan.OrderID = types.StringValue(order.OrderID)
+	plan.RequestID = types.StringValue(order.RequestID)
+	plan.RegionID = types.StringValue(r.data.region)
+	plan.ClientToken = types.StringValue(token)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		// The order exists but could not be recorded: say how to adopt it.
+		resp.Diagnostics.AddError("Occupancy Order Placed But Not Recorded",
+			fmt.Sprintf("Order %s was placed for %s (client token %s) but could not be saved to state. "+
+				"Import it with: terraform import <address> %s:%s", order.OrderID, in.PhysicalConnectionID, token, in.PhysicalConnectionID, order.OrderID))
+	}
+}
+
+// Read is state-only: the API has no call that reads an order back, and the
+// order cannot change outside Terraform in a way this resource tracks.
+func (r *pcOccupancyOrderResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state pcOccupancyOrderModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update is state-only. Every argument forces a new order, so the only
+// in-place changes are the timeouts and, after an import, recording the
+// configuration's values in state.
+func (r *pcOccupancyOrderResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan pcOccupancyOrderModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Computed values an imported order cannot know stay empty.
+	for _, v := range []*types.String{&plan.ClientToken, &plan.RequestID, &plan.RegionID, &plan.PricingCycle} {
+		if v.IsUnknown() {
+			*v = types.StringNull()
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete is state-only: the API cannot cancel an order.
+func (r *pcOccupancyOrderResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state pcOccupancyOrderModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.AddWarning("Occupancy Order Not Cancelled",
+		fmt.Sprintf("Order %s for physical connection %s was removed from Terraform state only. "+
+			"Alibaba Cloud has no API to cancel it: it stays in your account and is billed as ordered. "+
+			"Manage or void it in the Alibaba Cloud console (Expenses and Costs, Orders) if needed.",
+			state.OrderID.ValueString(), state.PhysicalConnectionID.ValueString()))
+}
+
+// ImportState takes "<physical_connection_id>:<order_id>". The next plan
+// records the configuration's other values in state in place, without a
+// request and without replacing the order.
+func (r *pcOccupancyOrderResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	pcID, orderID, ok := strings.Cut(req.ID, ":")
+	if !ok || !physicalConnectionIDPattern.MatchString(pcID) || !orderIDPattern.MatchString(orderID) {
+		resp.Diagnostics.AddError("Invalid Import ID",
+			fmt.Sprintf("The import ID %q must be <physical_connection_id>:<order_id>, such as pc-bp1hp0wr072f6ambni141:203167309740138.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), orderID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("order_id"), orderID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("physical_connection_id"), pcID)...)
+	if r.data != nil {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region_id"), r.data.region)...)
+	}
+}
+
+// addCreateError turns a failed create into a diagnostic that says what
+// happened and what to do next.
+func addCreateError(diags *diag.Diagnostics, err error, in client.OccupancyOrderInput, region string, timeout time.Duration) {
+	var (
+		apiErr     *client.APIError
+		unknownErr *client.UnknownOutcomeError
+	)
+	switch {
+	case errors.As(err, &unknownErr):
+		diags.AddError("Occupancy Order Outcome Unknown",
+			fmt.Sprintf("The order for physical connection %s in %s may have been placed: a request reached the API, but no answer came "+
+				"before the create stopped (timeout %s, after %d attempt(s); last failure: %s).\n\n"+
+				"It was sent with client token %q. To recover without buying a second order, set\n\n"+
+				"  client_token = %q\n\n"+
+				"in this resource, keep the other arguments unchanged, and apply again: the API returns the existing order for that token, "+
+				"or places it once if it was never placed. Nothing was saved to state.",
+				in.PhysicalConnectionID, region, timeout, unknownErr.Attempts, unknownErr.Last, unknownErr.ClientToken, unknownErr.ClientToken))
+	case errors.As(err, &apiErr) && apiErr.Code == client.CodeConnectionNotFound:
+		diags.AddAttributeError(path.Root("physical_connection_id"), "Physical Connection Not Found",
+			fmt.Sprintf("Alibaba Cloud has no physical connection %s in region %s (%s, HTTP %d, request ID %s). "+
+				"Check physical_connection_id and the provider's region. No order was placed.",
+				in.PhysicalConnectionID, region, apiErr.Code, apiErr.HTTPStatus, apiErr.RequestID))
+	case errors.As(err, &apiErr) && apiErr.Code == client.CodeNotAllowedInState:
+		diags.AddAttributeError(path.Root("physical_connection_id"), "Physical Connection Not Ready For An Order",
+			fmt.Sprintf("The state of physical connection %s in %s does not allow an occupancy-fee order yet (%s, HTTP %d, request ID %s: %s). "+
+				"Wait until the circuit is complete and enabled (see DescribePhysicalConnections or the Express Connect console), then apply again. No order was placed.",
+				in.PhysicalConnectionID, region, apiErr.Code, apiErr.HTTPStatus, apiErr.RequestID, apiErr.Message))
+	case errors.As(err, &apiErr) && apiErr.Code == client.CodeIdempotentParameterMismatch:
+		diags.AddAttributeError(path.Root("client_token"), "Client Token Already Used With Other Parameters",
+			fmt.Sprintf("Client token %q was already used for an order with different parameters (%s, HTTP %d, request ID %s). "+
+				"No new order was placed. To return that earlier order, set the arguments it was placed with; "+
+				"to place a new order, set a different client_token or remove it so that one is generated.",
+				in.ClientToken, apiErr.Code, apiErr.HTTPStatus, apiErr.RequestID))
+	case errors.As(err, &apiErr):
+		diags.AddError("Error Creating Occupancy Order",
+			fmt.Sprintf("CreatePhysicalConnectionOccupancyOrder for physical connection %s in %s failed after %d attempt(s): "+
+				"HTTP %d, code %s: %s (request ID %s). No order was placed. Fix the cause the message names and apply again, "+
+				"or give the request ID to Alibaba Cloud support.",
+				in.PhysicalConnectionID, region, apiErr.Attempts, apiErr.HTTPStatus, apiErr.Code, apiErr.Message, apiErr.RequestID))
+	default:
+		diags.AddError("Error Creating Occupancy Order",
+			fmt.Sprintf("No order was placed for physical connection %s in %s: %s. Check the provider's endpoint, network and credentials, then apply again.",
+				in.PhysicalConnectionID, region, client.Redact(err.Error())))
+	}
+}

@@ -1,0 +1,354 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/pcorder/terraform-provider-alicloud/internal/fakevpc"
+)
+
+func TestAccPCOccupancyOrder_postPaidDefaults(t *testing.T) {
+	skipUnlessAcc(t)
+	t.Parallel()
+	e := newTestEnv(t)
+	cfg := e.config(fmt.Sprintf("physical_connection_id = %q", testPCID))
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("id"), knownvalue.StringExact("203167309740138")),
+					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("order_id"), knownvalue.StringExact("203167309740138")),
+					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("auto_pay"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("instance_charge_type"), knownvalue.StringExact("PostPaid")),
+					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("period"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("pricing_cycle"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("client_token"), knownvalue.StringExact("tf-test-token-0001")),
+					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("region_id"), knownvalue.StringExact(testRegion)),
+					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("request_id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9A-F-]{36}$`))),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					e.checkRequestCount(1),
+					e.checkLastParams(map[string]string{
+						"RegionId":             testRegion,
+						"PhysicalConnectionId": testPCID,
+						"AutoPay":              "true",
+						"InstanceChargeType":   "PostPaid",
+						"ClientToken":          "tf-test-token-0001",
+					}),
+					checkSignature(e, fakevpc.AlgorithmACS3),
+				),
+			},
+			// The plan after apply is empty (the framework checks) and
+			// Read sends nothing.
+			{
+				Config:   cfg,
+				PlanOnly: true,
+				Check:    e.checkRequestCount(1),
+			},
+			{
+				ResourceName:      resourceAddr,
+				ImportState:       true,
+				ImportStateId:     testPCID + ":203167309740138",
+				ImportStateVerify: true,
+				// An order cannot be read back: import knows only the IDs.
+				ImportStateVerifyIgnore: []string{"auto_pay", "instance_charge_type", "client_token", "request_id"},
+			},
+		},
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(e.checkRequestCount(1), e.checkOrderCount(1)),
+	})
+}
+
+func TestAccPCOccupancyOrder_argumentCombinations(t *testing.T) {
+	skipUnlessAcc(t)
+	t.Parallel()
+	cases := []struct {
+		name string
+		body string
+		want map[string]string
+	}{
+		{
+			name: "prepaid months default cycle",
+			body: `instance_charge_type = "PrePaid"
+period = 3`,
+			want: map[string]string{"AutoPay": "true", "InstanceChargeType": "PrePaid", "Period": "3", "PricingCycle": "Month"},
+		},
+		{
+			name: "prepaid years without auto pay",
+			body: `instance_charge_type = "PrePaid"
+period = 5
+pricing_cycle = "Year"
+auto_pay = false`,
+			want: map[string]string{"AutoPay": "false", "InstanceChargeType": "PrePaid", "Period": "5", "PricingCycle": "Year"},
+		},
+		{
+			name: "prepaid nine months explicit",
+			body: `instance_charge_type = "PrePaid"
+period = 9
+pricing_cycle = "Month"`,
+			want: map[string]string{"AutoPay": "true", "InstanceChargeType": "PrePaid", "Period": "9", "PricingCycle": "Month"},
+		},
+		{
+			name: "postpaid explicit without auto pay",
+			body: `instance_charge_type = "PostPaid"
+auto_pay = false`,
+			want: map[string]string{"AutoPay": "false", "InstanceChargeType": "PostPaid"},
+		},
+		{
+			name: "configured client token",
+			body: `client_token = "CBCE910E-D396-4944-8764-B4047838B2D1"`,
+			want: map[string]string{"AutoPay": "true", "InstanceChargeType": "PostPaid", "ClientToken": "CBCE910E-D396-4944-8764-B4047838B2D1"},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newTestEnv(t)
+			want := map[string]string{"RegionId": testRegion, "PhysicalConnectionId": testPCID, "ClientToken": "<state:client_token>"}
+			for k, v := range tc.want {
+				want[k] = v
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: e.factories(),
+				Steps: []resource.TestStep{{
+					Config: e.config(fmt.Sprintf("physical_connection_id = %q\n%s", testPCID, tc.body)),
+					Check: resource.ComposeAggregateTestCheckFunc(
+						e.checkRequestCount(1),
+						e.checkLastParams(want),
+						resource.TestCheckResourceAttr(resourceAddr, "client_token", want["ClientToken"]),
+					),
+				}},
+			})
+		})
+	}
+}
+
+func TestAccPCOccupancyOrder_seventeenDigitOrderID(t *testing.T) {
+	skipUnlessAcc(t)
+	t.Parallel()
+	// 20316730974013899 is above 2^53: a float64 would turn it into
+	// 20316730974013900.
+	for _, asString := range []bool{false, true} {
+		t.Run(fmt.Sprintf("as string %v", asString), func(t *testing.T) {
+			t.Parallel()
+			e := newTestEnv(t, withFirstOrderID(20316730974013899, asString))
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: e.factories(),
+				Steps: []resource.TestStep{{
+					Config: e.config(fmt.Sprintf("physical_connection_id = %q", testPCID)),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("order_id"), knownvalue.StringExact("20316730974013899")),
+						statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("id"), knownvalue.StringExact("20316730974013899")),
+					},
+					Check: func(*terraform.State) error {
+						if got := e.fake.Orders()[0].ID; got != "20316730974013899" {
+							return fmt.Errorf("the fake placed order %s", got)
+						}
+						return nil
+					},
+				}},
+			})
+		})
+	}
+}
+
+func TestAccPCOccupancyOrder_changesForceReplacement(t *testing.T) {
+	skipUnlessAcc(t)
+	t.Parallel()
+	e := newTestEnv(t)
+	steps := []struct {
+		name string
+		body string
+	}{
+		{"initial", `physical_connection_id = "` + testPCID + `"`},
+		{"physical_connection_id", `physical_connection_id = "` + testPCID2 + `"`},
+		{"auto_pay", `physical_connection_id = "` + testPCID2 + `"
+auto_pay = false`},
+		{"instance_charge_type", `physical_connection_id = "` + testPCID2 + `"
+auto_pay = false
+instance_charge_type = "PrePaid"
+period = 1`},
+		{"period", `physical_connection_id = "` + testPCID2 + `"
+auto_pay = false
+instance_charge_type = "PrePaid"
+period = 2`},
+		{"pricing_cycle", `physical_connection_id = "` + testPCID2 + `"
+auto_pay = false
+instance_charge_type = "PrePaid"
+period = 2
+pricing_cycle = "Year"`},
+		{"client_token", `physical_connection_id = "` + testPCID2 + `"
+auto_pay = false
+instance_charge_type = "PrePaid"
+period = 2
+pricing_cycle = "Year"
+client_token = "my-own-token"`},
+	}
+	var tsteps []resource.TestStep
+	for i, s := range steps {
+		step := resource.TestStep{
+			Config: e.config(s.body),
+			Check:  resource.ComposeAggregateTestCheckFunc(e.checkRequestCount(i+1), e.checkOrderCount(i+1)),
+		}
+		if i > 0 {
+			step.ConfigPlanChecks = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				expectReplacedBy(resourceAddr, s.name),
+			}}
+		}
+		tsteps = append(tsteps, step)
+	}
+	// Changing only the timeouts is an in-place, state-only update.
+	tsteps = append(tsteps, resource.TestStep{
+		Config: e.config(steps[len(steps)-1].body + "\ntimeouts {\n  create = \"2m\"\n}"),
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionUpdate),
+		}},
+		Check: e.checkRequestCount(len(steps)),
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps:                    tsteps,
+		CheckDestroy:             e.checkOrderCount(len(steps)),
+	})
+}
+
+func TestAccPCOccupancyOrder_importThenNoReplacement(t *testing.T) {
+	skipUnlessAcc(t)
+	t.Parallel()
+	e := newTestEnv(t)
+	cfg := e.config(fmt.Sprintf(`physical_connection_id = %q
+instance_charge_type = "PrePaid"
+period = 6`, testPCID))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config:             cfg,
+				ResourceName:       resourceAddr,
+				ImportState:        true,
+				ImportStateId:      testPCID + ":20316730974013899",
+				ImportStatePersist: true,
+				ImportStateCheck: func(s []*terraform.InstanceState) error {
+					if len(s) != 1 || s[0].Attributes["order_id"] != "20316730974013899" || s[0].Attributes["physical_connection_id"] != testPCID {
+						return fmt.Errorf("imported %v", s)
+					}
+					return nil
+				},
+			},
+			{
+				// The first plan records the configuration in place.
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("order_id"), knownvalue.StringExact("20316730974013899")),
+					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("period"), knownvalue.Int64Exact(6)),
+					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("pricing_cycle"), knownvalue.StringExact("Month")),
+					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("instance_charge_type"), knownvalue.StringExact("PrePaid")),
+					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("client_token"), knownvalue.Null()),
+				},
+				Check: e.checkRequestCount(0),
+			},
+			{
+				// After that, a change replaces as usual.
+				Config: e.config(fmt.Sprintf(`physical_connection_id = %q
+instance_charge_type = "PrePaid"
+period = 7`, testPCID)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(resourceAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: e.checkRequestCount(1),
+			},
+		},
+	})
+}
+
+func TestAccPCOccupancyOrder_importInvalidID(t *testing.T) {
+	skipUnlessAcc(t)
+	t.Parallel()
+	e := newTestEnv(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config:        e.config(fmt.Sprintf("physical_connection_id = %q", testPCID)),
+			ResourceName:  resourceAddr,
+			ImportState:   true,
+			ImportStateId: "203167309740138",
+			ExpectError:   regexp.MustCompile(`Invalid Import ID`),
+		}},
+	})
+}
+
+func TestAccPCOccupancyOrder_apiErrors(t *testing.T) {
+	skipUnlessAcc(t)
+	t.Parallel()
+	cases := []struct {
+		name, pcID string
+		wantErr    *regexp.Regexp
+	}{
+		{"not found", "pc-doesnotexist0000", regexp.MustCompile(`Physical Connection Not Found`)},
+		{"not allowed in state", testPCPending, regexp.MustCompile(`Physical Connection Not Ready For An Order`)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newTestEnv(t)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: e.factories(),
+				Steps: []resource.TestStep{{
+					Config:      e.config(fmt.Sprintf("physical_connection_id = %q", tc.pcID)),
+					ExpectError: tc.wantErr,
+				}},
+				// A failed create leaves nothing in state, was sent once
+				// (a final 4xx is not retried) and placed nothing.
+				CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+					e.checkRequestCount(1), e.checkOrderCount(0),
+					func(s *terraform.State) error {
+						if _, ok := s.RootModule().Resources[resourceAddr]; ok {
+							return fmt.Errorf("%s is in state after a failed create", resourceAddr)
+						}
+						return nil
+					},
+				),
+			})
+		})
+	}
+}
+
+func TestAccPCOccupancyOrder_hmacSHA1Signature(t *testing.T) {
+	skipUnlessAcc(t)
+	t.Parallel()
+	e := newTestEnv(t, withSignatureAlgorithm("v2"))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config: e.config(fmt.Sprintf("physical_connection_id = %q", testPCID)),
+			Check:  resource.ComposeAggregateTestCheckFunc(e.checkRequestCount(1), checkSignature(e, fakevpc.AlgorithmRPC)),
+		}},
+	})
+}
+
+// checkSignature fails unless every request was signed with alg and
+// accepted.
+func checkSignature(e *testEnv, alg string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		for _, r := range e.createRequests() {
+			if r.SignatureMethod != alg || r.Code != "" {
+				return fmt.Errorf("request %s: signature %q, code %q; want %q accepted", r.RequestID, r.SignatureMethod, r.Code, alg)
+			}
+		}
+		return nil
+	}
+}
