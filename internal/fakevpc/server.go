@@ -24,6 +24,7 @@ import (
 	mathrand "math/rand"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -160,15 +161,21 @@ type Request struct {
 // Order is a committed occupancy order, with its parameters as sent.
 type Order struct {
 	// ID is the decimal order number.
-	ID                   string
-	RegionID             string
+	ID string
+	// RegionID is the RegionId parameter.
+	RegionID string
+	// PhysicalConnectionID is the PhysicalConnectionId parameter.
 	PhysicalConnectionID string
 	// AutoPay is "true", "false" or "" when not sent.
-	AutoPay            string
+	AutoPay string
+	// InstanceChargeType is "PrePaid", "PostPaid" or "" when not sent.
 	InstanceChargeType string
-	Period             string
-	PricingCycle       string
-	ClientToken        string
+	// Period is the Period parameter as sent, or "".
+	Period string
+	// PricingCycle is "Month", "Year" or "" when not sent.
+	PricingCycle string
+	// ClientToken is the idempotency token, or "" when none was sent.
+	ClientToken string
 }
 
 type physicalConnection struct {
@@ -359,7 +366,7 @@ func (s *Server) Requests() []Request {
 func (s *Server) Orders() []Order {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Order(nil), s.orders...)
+	return append(make([]Order, 0, len(s.orders)), s.orders...)
 }
 
 // Inject appends faults to a queue. Each CreatePhysicalConnectionOccupancyOrder
@@ -439,7 +446,7 @@ func newRequestID() string {
 	if _, err := rand.Read(b[:]); err != nil {
 		panic(err)
 	}
-	h := hex.EncodeToString(b[:])
+	h := strings.ToUpper(hex.EncodeToString(b[:]))
 	return fmt.Sprintf("%s-%s-%s-%s-%s", h[0:8], h[8:12], h[12:16], h[16:20], h[20:32])
 }
 

@@ -88,6 +88,7 @@ type call struct {
 	inBody        bool // send params as a form body instead of the query
 	date          time.Time
 	nonce         string
+	stamp         string // overrides date when set
 	tamperHeaders func(h map[string]string)
 }
 
@@ -126,6 +127,9 @@ func (c call) request(t *testing.T, addr string) *http.Request {
 		nonce = fmt.Sprintf("nonce-%d", nonceSeq.Add(1))
 	}
 	stamp := c.date.UTC().Format("2006-01-02T15:04:05Z")
+	if c.stamp != "" {
+		stamp = c.stamp
+	}
 	query := map[string]string{}
 	var body string
 	if c.inBody {
@@ -351,6 +355,9 @@ func TestAuthenticationErrors(t *testing.T) {
 				c.date = now.Add(skew)
 				wantErr(t, c.do(t, addr), 400, "InvalidTimeStamp.Expired")
 			}
+			c = ok()
+			c.stamp = "2025-03-04 05:06:07"
+			wantErr(t, c.do(t, addr), 400, "InvalidTimeStamp.Format")
 			c = ok()
 			c.date = now.Add(14 * time.Minute)
 			wantOK(t, c.do(t, addr))
@@ -755,7 +762,6 @@ func TestRecordsAreCopies(t *testing.T) {
 
 func TestAdminEndpoints(t *testing.T) {
 	_, addr, clk := newTestServer(t, nil)
-	wantOK(t, newCall(AlgorithmACS3, clk.Now(), orderParams("tok")).do(t, addr))
 	get := func(path string) (*http.Response, []byte) {
 		res, err := http.Get("http://" + addr + path)
 		if err != nil {
@@ -765,6 +771,12 @@ func TestAdminEndpoints(t *testing.T) {
 		b, _ := io.ReadAll(res.Body)
 		return res, b
 	}
+	for _, path := range []string{"/_fake/orders", "/_fake/requests"} {
+		if _, body := get(path); strings.TrimSpace(string(body)) != "[]" {
+			t.Errorf("empty %s: %s", path, body)
+		}
+	}
+	wantOK(t, newCall(AlgorithmACS3, clk.Now(), orderParams("tok")).do(t, addr))
 	res, body := get("/_fake/orders")
 	var orders []Order
 	if err := json.Unmarshal(body, &orders); err != nil || res.StatusCode != 200 || len(orders) != 1 || orders[0].ClientToken != "tok" {

@@ -35,7 +35,7 @@ func TestAccPCOccupancyOrder_postPaidDefaults(t *testing.T) {
 					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("pricing_cycle"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("client_token"), knownvalue.StringExact("tf-test-token-0001")),
 					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("region_id"), knownvalue.StringExact(testRegion)),
-					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("request_id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9A-F-]{36}$`))),
+					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("request_id"), knownvalue.StringRegexp(regexp.MustCompile(`^(?i)[0-9a-f-]{36}$`))),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					e.checkRequestCount(1),
@@ -114,7 +114,7 @@ auto_pay = false`,
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			e := newTestEnv(t)
-			want := map[string]string{"RegionId": testRegion, "PhysicalConnectionId": testPCID, "ClientToken": "<state:client_token>"}
+			want := map[string]string{"RegionId": testRegion, "PhysicalConnectionId": testPCID, "ClientToken": "tf-test-token-0001"}
 			for k, v := range tc.want {
 				want[k] = v
 			}
