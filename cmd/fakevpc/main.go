@@ -15,8 +15,10 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/pcorder/terraform-provider-alicloud/internal/fakevpc"
 )
@@ -57,6 +59,7 @@ func run() error {
 	s := fakevpc.New(fakevpc.Config{
 		Credentials:     map[string]fakevpc.Credential{*accessKey: {AccessKeySecret: *secretKey, SecurityToken: *token}},
 		OrderIDAsString: *asString,
+		OnRequest:       logRequest,
 	})
 	for _, c := range conns {
 		s.AddPhysicalConnection(c.id, c.region, c.status)
@@ -82,4 +85,28 @@ func run() error {
 	defer stop()
 	<-ctx.Done()
 	return nil
+}
+
+// logRequest prints one line per API request: what was asked, what was
+// answered. It prints no credential: the AccessKeyId only.
+func logRequest(r fakevpc.Request) {
+	keys := make([]string, 0, len(r.Params))
+	for k := range r.Params {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var params strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&params, " %s=%s", k, r.Params[k])
+	}
+	outcome := fmt.Sprintf("HTTP %d", r.HTTPStatus)
+	switch {
+	case r.Lost:
+		outcome = "answer dropped"
+	case r.Code != "":
+		outcome += " " + r.Code
+	case r.OrderID != "":
+		outcome += " order " + r.OrderID
+	}
+	fmt.Printf("%s %s (%s, key %s):%s -> %s\n", r.Time.Format(time.RFC3339), r.Action, r.SignatureMethod, r.AccessKeyID, params.String(), outcome)
 }

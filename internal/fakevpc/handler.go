@@ -96,6 +96,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests[index] = rec
 	s.mu.Unlock()
+	if s.cfg.OnRequest != nil {
+		s.cfg.OnRequest(rec)
+	}
 
 	if out.drop || out.reset {
 		abort(w, out.reset)

@@ -71,6 +71,9 @@ type Config struct {
 	// OrderIDAsString makes answers carry Data.OrderId as a JSON string
 	// instead of a JSON number.
 	OrderIDAsString bool
+	// OnRequest, when set, is called with the record of every API request
+	// once it has been answered (or dropped).
+	OnRequest func(Request)
 }
 
 // FaultKind says what an injected Fault does.
