@@ -6,7 +6,7 @@
 // arguments, environment, standard streams (so the go-plugin handshake
 // passes through untouched), waits for it with wait4, and appends
 //
-//	<name> <pid> <maxrss KiB> <wall ms> <exit code>
+//	<name> <pid> <maxrss KiB> <user+system CPU µs> <wall ms> <exit code>
 //
 // to $RSSWRAP_LOG. It exits with the child's exit code.
 package main
@@ -55,7 +55,8 @@ func main() {
 	code := cmd.ProcessState.ExitCode()
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		if f, err := os.OpenFile(os.Getenv("RSSWRAP_LOG"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600); err == nil {
-			fmt.Fprintf(f, "%s %d %d %d %d\n", name, cmd.Process.Pid, ru.Maxrss, time.Since(start).Milliseconds(), code)
+			cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+			fmt.Fprintf(f, "%s %d %d %d %d %d\n", name, cmd.Process.Pid, ru.Maxrss, cpu.Microseconds(), time.Since(start).Milliseconds(), code)
 			f.Close()
 		}
 	}
