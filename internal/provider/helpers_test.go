@@ -24,10 +24,14 @@ const (
 	testAccessKey = "LTAI5tFAKEACCESSKEY01"
 	testSecretKey = "fake-secret-Zq8sXv3nP0rT6wYb"
 	testRegion    = "cn-hangzhou"
-	testPCID      = "pc-bp1hp0wr072f6ambni141"
-	testPCID2     = "pc-bp1second0connection2"
-	testPCPending = "pc-bp1notreadyyet000000"
-	resourceAddr  = "alicloud_pc_occupancy_order.test"
+	// A second key and region, for precedence tests.
+	testAccessKey2 = "LTAI5tFAKEACCESSKEY02"
+	testSecretKey2 = "fake-secret-second-Hh7kQ2"
+	testRegion2    = "cn-shanghai"
+	testPCID       = "pc-bp1hp0wr072f6ambni141"
+	testPCID2      = "pc-bp1second0connection2"
+	testPCPending  = "pc-bp1notreadyyet000000"
+	resourceAddr   = "alicloud_pc_occupancy_order.test"
 )
 
 // testEnv is one acceptance test's world: a fake VPC endpoint and a provider
@@ -54,7 +58,10 @@ func withSignatureAlgorithm(alg string) envOption {
 
 func newTestEnv(t *testing.T, opts ...envOption) *testEnv {
 	t.Helper()
-	cfg := fakevpc.Config{Credentials: map[string]fakevpc.Credential{testAccessKey: {AccessKeySecret: testSecretKey}}}
+	cfg := fakevpc.Config{Credentials: map[string]fakevpc.Credential{
+		testAccessKey:  {AccessKeySecret: testSecretKey},
+		testAccessKey2: {AccessKeySecret: testSecretKey2},
+	}}
 	e := &testEnv{t: t, env: map[string]string{}}
 	e.opts = Options{
 		// Short waits keep fault tests quick; the policy's shape is the

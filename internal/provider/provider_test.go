@@ -1,0 +1,137 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+)
+
+// TestAccProvider_credentialSources checks where each value comes from and
+// which source wins, by the key and region the fake saw on the wire.
+func TestAccProvider_credentialSources(t *testing.T) {
+	skipUnlessAcc(t)
+	t.Parallel()
+	cases := []struct {
+		name       string
+		block      string // provider block arguments
+		env        map[string]string
+		wantKey    string
+		wantRegion string
+	}{
+		{
+			name:       "ALIBABA_CLOUD variables only",
+			env:        map[string]string{"ALIBABA_CLOUD_ACCESS_KEY_ID": testAccessKey2, "ALIBABA_CLOUD_ACCESS_KEY_SECRET": testSecretKey2, "ALIBABA_CLOUD_REGION": testRegion2},
+			wantKey:    testAccessKey2,
+			wantRegion: testRegion2,
+		},
+		{
+			name: "ALICLOUD variables win over ALIBABA_CLOUD ones",
+			env: map[string]string{
+				"ALICLOUD_ACCESS_KEY": testAccessKey, "ALICLOUD_SECRET_KEY": testSecretKey, "ALICLOUD_REGION": testRegion,
+				"ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAIunknown", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "wrong", "ALIBABA_CLOUD_REGION": "cn-nowhere",
+			},
+			wantKey:    testAccessKey,
+			wantRegion: testRegion,
+		},
+		{
+			name:       "configuration wins over the environment",
+			block:      fmt.Sprintf("access_key = %q\nsecret_key = %q\nregion = %q", testAccessKey2, testSecretKey2, testRegion2),
+			env:        map[string]string{"ALICLOUD_ACCESS_KEY": "LTAIunknown", "ALICLOUD_SECRET_KEY": "wrong", "ALICLOUD_REGION": "cn-nowhere"},
+			wantKey:    testAccessKey2,
+			wantRegion: testRegion2,
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newTestEnv(t)
+			e.fake.AddPhysicalConnection("pc-inshanghai0000001", testRegion2, "Enabled")
+			pc := testPCID
+			if tc.wantRegion == testRegion2 {
+				pc = "pc-inshanghai0000001"
+			}
+			for k, v := range tc.env {
+				e.env[k] = v
+			}
+			e.env["ALIBABA_CLOUD_ENDPOINT_VPC"] = e.addr // the endpoint from the environment too
+			cfg := fmt.Sprintf("provider \"alicloud\" {\n  protocol = \"HTTP\"\n%s\n}\n\nresource \"alicloud_pc_occupancy_order\" \"test\" {\n  physical_connection_id = %q\n}\n", tc.block, pc)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: e.factories(),
+				Steps: []resource.TestStep{{
+					Config: cfg,
+					Check: resource.ComposeAggregateTestCheckFunc(
+						e.checkRequestCount(1),
+						func(*terraform.State) error {
+							r := e.createRequests()[0]
+							if r.AccessKeyID != tc.wantKey || r.Params["RegionId"] != tc.wantRegion || r.Code != "" {
+								return fmt.Errorf("signed by %q for region %q (code %q), want %q and %q", r.AccessKeyID, r.Params["RegionId"], r.Code, tc.wantKey, tc.wantRegion)
+							}
+							return nil
+						},
+						resource.TestCheckResourceAttr(resourceAddr, "region_id", tc.wantRegion),
+					),
+				}},
+			})
+		})
+	}
+}
+
+// TestAccProvider_sdkDebugRefused checks that the SDK's own request dumps,
+// which print signatures and tokens, stop the provider before any request.
+func TestAccProvider_sdkDebugRefused(t *testing.T) {
+	skipUnlessAcc(t)
+	t.Parallel()
+	e := newTestEnv(t)
+	e.env["DEBUG"] = "other,dara"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config:      e.config(fmt.Sprintf("physical_connection_id = %q", testPCID)),
+			ExpectError: regexp.MustCompile(`Unsafe DEBUG Environment Variable`),
+		}},
+		CheckDestroy: e.checkRequestCount(0),
+	})
+}
+
+func TestSDKDebugFlags(t *testing.T) {
+	for in, want := range map[string]string{"": "", "sdk": "", "foo,dara": "dara", "tea": "tea", " credential ": "credential", "darab": ""} {
+		if got := sdkDebugFlags(in); got != want {
+			t.Errorf("sdkDebugFlags(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestPCOccupancyOrderResource_deleteWarns checks that Delete removes the
+// resource from state only and says so.
+func TestPCOccupancyOrderResource_deleteWarns(t *testing.T) {
+	ctx := context.Background()
+	r := NewPCOccupancyOrderResource()
+	var sresp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &sresp)
+	state := tfsdk.State{Schema: sresp.Schema, Raw: tftypes.NewValue(sresp.Schema.Type().TerraformType(ctx), nil)}
+	var diags diag.Diagnostics
+	diags.Append(state.SetAttribute(ctx, path.Root("order_id"), "20316730974013899")...)
+	diags.Append(state.SetAttribute(ctx, path.Root("physical_connection_id"), testPCID)...)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	resp := fwresource.DeleteResponse{State: state}
+	r.Delete(ctx, fwresource.DeleteRequest{State: state}, &resp)
+	if resp.Diagnostics.HasError() || resp.Diagnostics.WarningsCount() != 1 {
+		t.Fatalf("diagnostics %v, want one warning", resp.Diagnostics)
+	}
+	w := resp.Diagnostics.Warnings()[0]
+	if w.Summary() != "Occupancy Order Not Cancelled" || !strings.Contains(w.Detail(), "20316730974013899") || !strings.Contains(w.Detail(), testPCID) {
+		t.Fatalf("warning %q: %q", w.Summary(), w.Detail())
+	}
+}
