@@ -375,3 +375,26 @@ func TestClient_concurrentCreates(t *testing.T) {
 		t.Fatalf("the fake holds %d orders, want %d", got, n)
 	}
 }
+
+// TestCreateOccupancyOrder_cancelStopsRetries cancels a call that waits for
+// its next attempt (as Ctrl-C does): the wait ends, no attempt follows, and
+// the error says the 503'd order may exist.
+func TestCreateOccupancyOrder_cancelStopsRetries(t *testing.T) {
+	f := newFixture(t, func(c *Config) {
+		c.Sleep = nil // real waits
+		c.Retry.InitialBackoff, c.Retry.MaxBackoff = time.Hour, time.Hour
+	})
+	for range 5 {
+		f.fake.Inject(fakevpc.Fault{Kind: fakevpc.Unavailable})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	f.client.cfg.OnAttempt = func(context.Context, Attempt) { cancel() }
+	_, err := f.client.CreateOccupancyOrder(ctx, order("tok-ctrl-c"))
+	var unknown *UnknownOutcomeError
+	if !errors.As(err, &unknown) || !errors.Is(err, context.Canceled) || unknown.ClientToken != "tok-ctrl-c" || unknown.Attempts != 1 {
+		t.Fatalf("err = %v", err)
+	}
+	if n := len(f.fake.Requests()); n != 1 {
+		t.Fatalf("the fake received %d requests, want 1", n)
+	}
+}
