@@ -291,7 +291,7 @@ func TestCreateOccupancyOrder_refusedConnectionPlacedNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
-	ln.Close()
+	_ = ln.Close()
 	c, err := New(Config{RegionID: testRegion, Endpoint: addr, Protocol: ProtocolHTTP, Credential: staticCredential(t, testKey, testSecret),
 		Retry: RetryPolicy{MaxAttempts: 3, InitialBackoff: time.Millisecond}})
 	if err != nil {

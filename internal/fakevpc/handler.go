@@ -139,7 +139,7 @@ func abort(w http.ResponseWriter, reset bool) {
 					tcp.SetLinger(0) //nolint:errcheck // Best effort.
 				}
 			}
-			conn.Close()
+			_ = conn.Close()
 			return
 		}
 	}

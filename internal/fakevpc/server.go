@@ -288,7 +288,7 @@ func (s *Server) serve(ln net.Listener) (string, error) {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		ln.Close()
+		_ = ln.Close()
 		return "", errors.New("fakevpc: server closed")
 	}
 	s.servers = append(s.servers, srv)
@@ -327,7 +327,7 @@ func (s *Server) Close() {
 	close(s.done)
 	s.mu.Unlock()
 	for _, srv := range servers {
-		srv.Close()
+		_ = srv.Close()
 	}
 }
 

@@ -224,7 +224,7 @@ func send(t *testing.T, req *http.Request) result {
 	if err != nil {
 		return result{err: err}
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }()
 	raw, err := io.ReadAll(res.Body)
 	if err != nil {
 		return result{err: err}
@@ -767,7 +767,7 @@ func TestAdminEndpoints(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer res.Body.Close()
+		defer func() { _ = res.Body.Close() }()
 		b, _ := io.ReadAll(res.Body)
 		return res, b
 	}
@@ -794,7 +794,7 @@ func TestAdminEndpoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res.Body.Close()
+	_ = res.Body.Close()
 	if res.StatusCode != http.StatusMethodNotAllowed {
 		t.Errorf("POST admin: %d", res.StatusCode)
 	}
@@ -822,7 +822,7 @@ func TestStartTLS(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", host, err)
 		}
-		res.Body.Close()
+		_ = res.Body.Close()
 		if res.StatusCode != 200 {
 			t.Errorf("%s: status %d", host, res.StatusCode)
 		}
@@ -832,7 +832,7 @@ func TestStartTLS(t *testing.T) {
 	req := newCall(AlgorithmACS3, clk.Now(), orderParams("")).request(t, addr)
 	req.URL.Scheme = "https"
 	if res, err := client.Do(req); err == nil {
-		res.Body.Close()
+		_ = res.Body.Close()
 		t.Errorf("LoseResponse answered %d", res.StatusCode)
 	}
 	if n := len(s.Orders()); n != 3 {

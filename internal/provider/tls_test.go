@@ -32,7 +32,11 @@ func TestAccProvider_https(t *testing.T) {
 		t.Fatal("the fake's certificate does not parse")
 	}
 	trusting := client.NewHTTPClient()
-	trusting.Transport.(*http.Transport).TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	transport, ok := trusting.Transport.(*http.Transport)
+	if !ok {
+		t.Fatalf("the client's transport is a %T", trusting.Transport)
+	}
+	transport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 
 	cfg := fmt.Sprintf(`
 provider "alicloud" {
