@@ -197,7 +197,7 @@ func classify(err error, wire *wireInfo) verdict {
 
 	if !wire.started {
 		// The SDK failed before sending: credentials or request building.
-		v.desc = "could not prepare the request: " + Redact(err.Error())
+		v.desc = "could not obtain credentials or build the request: " + Redact(err.Error())
 		return v
 	}
 	v.desc = describeTransportError(err)

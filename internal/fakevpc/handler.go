@@ -63,13 +63,16 @@ type errorBody struct {
 // outcome is what the handler does after processing a request.
 type outcome struct {
 	err     *apiError
-	orderID uint64 // valid when err is nil
-	drop    bool   // close the connection without answering
-	reset   bool   // like drop, with a TCP reset, before processing
+	orderID uint64   // valid when err and sts are nil
+	sts     *stsBody // the answer of a successful STS action
+	drop    bool     // close the connection without answering
+	reset   bool     // like drop, with a TCP reset, before processing
 }
 
-// ServeHTTP handles one request: the API at any path but the read-only
-// admin endpoints GET /_fake/orders and GET /_fake/requests.
+// ServeHTTP handles one request: the API (VPC and STS actions) at any path
+// but those under /_fake/: the read-only admin endpoints GET /_fake/orders,
+// GET /_fake/requests and GET /_fake/issued, and the credentials URI
+// GET /_fake/credentials.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/_fake/") {
 		s.serveAdmin(w, r)
@@ -88,6 +91,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rec.HTTPStatus, rec.Lost = 0, true
 	case out.err != nil:
 		rec.HTTPStatus, rec.Code = out.err.status, out.err.code
+	case out.sts != nil:
+		rec.HTTPStatus = http.StatusOK
+		rec.IssuedAccessKeyID = out.sts.Credentials.AccessKeyID
 	default:
 		rec.HTTPStatus = http.StatusOK
 		rec.OrderID = strconv.FormatUint(out.orderID, 10)
@@ -107,13 +113,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("x-acs-request-id", rec.RequestID)
 	var body []byte
-	if out.err != nil {
+	switch {
+	case out.err != nil:
 		if out.err.retryAfter > 0 {
 			secs := int64((out.err.retryAfter + time.Second - 1) / time.Second)
 			w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
 		}
-		body, _ = json.Marshal(errorBody{RequestID: rec.RequestID, HostID: HostID, Code: out.err.code, Message: out.err.message})
-	} else {
+		hostID := HostID
+		if rec.Action == ActionAssumeRole || rec.Action == ActionAssumeRoleWithOIDC {
+			hostID = STSHostID
+		}
+		body, _ = json.Marshal(errorBody{RequestID: rec.RequestID, HostID: hostID, Code: out.err.code, Message: out.err.message})
+	case out.sts != nil:
+		out.sts.RequestID = rec.RequestID
+		body, _ = json.Marshal(out.sts)
+	default:
 		id := json.RawMessage(rec.OrderID)
 		if s.cfg.OrderIDAsString {
 			id = json.RawMessage(strconv.Quote(rec.OrderID))
@@ -148,8 +162,9 @@ func abort(w http.ResponseWriter, reset bool) {
 	panic(http.ErrAbortHandler)
 }
 
-// process runs a request through parsing, authentication, the rate limit,
-// faults, dispatch and the action, filling in rec.
+// process runs a request through parsing, authentication, dispatch, and for
+// the VPC action the rate limit, faults and the action itself, filling in
+// rec. AssumeRoleWithOIDC is anonymous and skips authentication.
 func (s *Server) process(r *http.Request, rec *Request) outcome {
 	// Parse.
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
@@ -165,18 +180,36 @@ func (s *Server) process(r *http.Request, rec *Request) outcome {
 		}
 		maps.Copy(all, firstValues(form))
 	}
-	rec.Params = make(map[string]string)
+	params := make(map[string]string)
 	for k, v := range all {
 		if !commonParams[k] {
-			rec.Params[k] = v
+			params[k] = v
 		}
 	}
+	rec.Params = redactParams(params)
 
-	// Authenticate.
+	// The anonymous action: any signature is ignored.
+	if action := firstNonEmpty(all["Action"], r.Header.Get("x-acs-action")); action == ActionAssumeRoleWithOIDC {
+		rec.Action, rec.Version = action, firstNonEmpty(all["Version"], r.Header.Get("x-acs-version"))
+		if rec.Version != STSAPIVersion {
+			return outcome{err: invalidVersion()}
+		}
+		return s.assumeRoleWithOIDC(rec, params)
+	}
+
+	// Authenticate, then dispatch.
 	if e := s.authenticate(r, body, query, all, rec); e != nil {
 		return outcome{err: e}
 	}
-	if rec.Action != ActionCreateOrder {
+	switch rec.Action {
+	case ActionAssumeRole:
+		if rec.Version != STSAPIVersion {
+			return outcome{err: invalidVersion()}
+		}
+		return s.assumeRole(rec, params)
+	case ActionCreateOrder:
+		// Below.
+	default:
 		return outcome{err: errorf(http.StatusNotFound, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.")}
 	}
 
@@ -214,13 +247,17 @@ func (s *Server) process(r *http.Request, rec *Request) outcome {
 		}
 	}
 
-	// Dispatch.
+	// The action.
 	if rec.Version != APIVersion {
-		return outcome{err: errorf(http.StatusBadRequest, "InvalidVersion", "Specified parameter Version is not valid."), drop: drop}
+		return outcome{err: invalidVersion(), drop: drop}
 	}
-	out := s.createOrder(rec.Params)
+	out := s.createOrder(params)
 	out.drop = out.drop || drop
 	return out
+}
+
+func invalidVersion() *apiError {
+	return errorf(http.StatusBadRequest, "InvalidVersion", "Specified parameter Version is not valid.")
 }
 
 // firstValues keeps the first value of every key.
@@ -363,7 +400,7 @@ func (s *Server) authenticateACS3(r *http.Request, auth string, body []byte, que
 			return incomplete("the header " + h + " must be signed")
 		}
 	}
-	cred, ok := s.cfg.Credentials[rec.AccessKeyID]
+	cred, ok := s.credential(rec.AccessKeyID)
 	if !ok {
 		return errorf(http.StatusNotFound, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
 	}
@@ -411,7 +448,7 @@ func (s *Server) authenticateRPC(r *http.Request, all map[string]string, rec *Re
 			return incomplete("the parameter " + p + " is missing")
 		}
 	}
-	cred, ok := s.cfg.Credentials[rec.AccessKeyID]
+	cred, ok := s.credential(rec.AccessKeyID)
 	if !ok {
 		return errorf(http.StatusNotFound, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
 	}
@@ -428,8 +465,16 @@ func (s *Server) authenticateRPC(r *http.Request, all map[string]string, rec *Re
 	return s.checkFreshness(cred, rec, all["Timestamp"], all["SignatureNonce"])
 }
 
-// checkFreshness checks a signed request's timestamp, security token and
-// nonce, in that order, and records the nonce.
+// credential returns the known AccessKey accessKeyID.
+func (s *Server) credential(accessKeyID string) (Credential, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.creds[accessKeyID]
+	return c, ok
+}
+
+// checkFreshness checks a signed request's timestamp, security token, key
+// expiration and nonce, in that order, and records the nonce.
 func (s *Server) checkFreshness(cred Credential, rec *Request, stamp, nonce string) *apiError {
 	t, err := time.Parse(time.RFC3339, stamp)
 	if err != nil {
@@ -444,6 +489,8 @@ func (s *Server) checkFreshness(cred Credential, rec *Request, stamp, nonce stri
 		return errorf(http.StatusForbidden, "MissingSecurityToken", "SecurityToken is mandatory for this access key.")
 	case !hmac.Equal([]byte(cred.SecurityToken), []byte(rec.SecurityToken)):
 		return errorf(http.StatusBadRequest, "InvalidSecurityToken.MismatchWithAccessKey", "Specified SecurityToken mismatch with the AccessKey.")
+	case !cred.Expiration.IsZero() && !now.Before(cred.Expiration):
+		return errorf(http.StatusBadRequest, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired.")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -124,27 +124,28 @@ func TestSDKCompatibility(t *testing.T) {
 	}
 }
 
-// TestSDKOverTLS checks the SDK against StartTLS with the returned
-// certificate as its CA.
+// TestSDKOverTLS checks the SDK against StartTLS, trusting the shared test
+// certificate through the system roots (SSL_CERT_FILE) and through the
+// SDK's Ca option.
 func TestSDKOverTLS(t *testing.T) {
-	s := New(Config{Credentials: map[string]Credential{testAK: {AccessKeySecret: testSecret}}})
+	s := New(Config{Credentials: map[string]Credential{testAK: {AccessKeySecret: testSecret}}, TLSCertificate: &testCert})
 	s.AddPhysicalConnection(testPC, testRegion, "Enabled")
-	addr, certPEM, err := s.StartTLS()
-	if err != nil {
-		t.Fatal(err)
+	addr := startTLS(t, s)
+	for i, ca := range []string{"", string(testCertPEM)} {
+		cfg := &openapi.Config{
+			AccessKeyId:     dara.String(testAK),
+			AccessKeySecret: dara.String(testSecret),
+			Endpoint:        dara.String(addr),
+			Protocol:        dara.String("HTTPS"),
+		}
+		if ca != "" {
+			cfg.Ca = dara.String(ca)
+		}
+		if _, err := sdkCall(t, cfg, orderParams(fmt.Sprint("tls", i)), false); err != nil {
+			t.Fatalf("SDK call over TLS (Ca %v) failed: %v", ca != "", err)
+		}
 	}
-	t.Cleanup(s.Close)
-	cfg := &openapi.Config{
-		AccessKeyId:     dara.String(testAK),
-		AccessKeySecret: dara.String(testSecret),
-		Endpoint:        dara.String(addr),
-		Protocol:        dara.String("HTTPS"),
-		Ca:              dara.String(string(certPEM)),
-	}
-	if _, err := sdkCall(t, cfg, orderParams("tls"), false); err != nil {
-		t.Fatalf("SDK call over TLS failed: %v", err)
-	}
-	if n := len(s.Orders()); n != 1 {
+	if n := len(s.Orders()); n != 2 {
 		t.Errorf("%d orders", n)
 	}
 }

@@ -9,6 +9,18 @@
 // random response loss and a rate limit can be injected. Every request is
 // recorded, accepted or not, and so is every committed order.
 //
+// The same server also fakes the parts of STS (API version 2015-04-01) that
+// github.com/aliyun/credentials-go uses to obtain temporary credentials:
+// AssumeRole (signed with HMAC-SHA1) for roles registered with AddRole, and
+// the anonymous AssumeRoleWithOIDC for tokens registered with AddOIDCToken.
+// GET /_fake/credentials answers like a credentials URI
+// (ALIBABA_CLOUD_CREDENTIALS_URI). Each of them issues a fresh temporary
+// AccessKey, with a SecurityToken and an expiration, that the server then
+// accepts on VPC requests until it expires (by Config.Now); Issued lists
+// them. credentials-go reaches STS over HTTPS only and trusts the system
+// roots, so use StartTLS with a certificate from NewCertificate that the
+// process trusts (see NewCertificate).
+//
 // The fake uses only the standard library and listens on loopback only.
 package fakevpc
 
@@ -52,6 +64,11 @@ type Credential struct {
 	// carries one is then rejected); otherwise every request with this key
 	// must carry exactly this token.
 	SecurityToken string
+	// Expiration, when not zero, is when the key stops working: a request
+	// signed with it at or after Expiration (by Config.Now) is rejected
+	// with InvalidSecurityToken.Expired. Keys issued by the STS actions
+	// and /_fake/credentials expire.
+	Expiration time.Time
 }
 
 // Config configures a Server. The zero value of every field but Credentials
@@ -74,6 +91,10 @@ type Config struct {
 	// OnRequest, when set, is called with the record of every API request
 	// once it has been answered (or dropped).
 	OnRequest func(Request)
+	// TLSCertificate, when set, is the certificate StartTLS serves (see
+	// NewCertificate); nil means a fresh self-signed certificate per
+	// StartTLS call.
+	TLSCertificate *tls.Certificate
 }
 
 // FaultKind says what an injected Fault does.
@@ -128,8 +149,8 @@ type Fault struct {
 	Delay time.Duration
 }
 
-// Request is the record of one request to the API (admin requests under
-// /_fake/ are not recorded).
+// Request is the record of one request to the API (requests under /_fake/,
+// including /_fake/credentials, are not recorded).
 type Request struct {
 	// RequestID is the RequestId of the answer.
 	RequestID string
@@ -140,11 +161,13 @@ type Request struct {
 	Version string
 	// Params holds the business parameters: query and form body without the
 	// common and signature parameters (Action, Version, Format, AccessKeyId,
-	// Signature*, Timestamp, SecurityToken, BearerToken).
+	// Signature*, Timestamp, SecurityToken, BearerToken). A secret business
+	// parameter (OIDCToken) is recorded as RedactedValue.
 	Params map[string]string
 	// SignatureMethod is AlgorithmACS3, AlgorithmRPC or "" when unknown.
 	SignatureMethod string
-	// AccessKeyID is the AccessKeyId the request claimed.
+	// AccessKeyID is the AccessKeyId the request claimed ("" for the
+	// anonymous AssumeRoleWithOIDC).
 	AccessKeyID string
 	// SecurityToken is the token the request carried, or "".
 	SecurityToken string
@@ -155,6 +178,9 @@ type Request struct {
 	Code string
 	// OrderID is the order the request created or replayed, or "".
 	OrderID string
+	// IssuedAccessKeyID is the temporary AccessKeyId an STS request
+	// issued, or "".
+	IssuedAccessKeyID string
 	// Fault names the injected fault the request consumed, or "".
 	Fault string
 	// Lost is true when the connection was closed without an answer.
@@ -190,6 +216,42 @@ type tokenEntry struct {
 	orderID uint64
 }
 
+// IssuedCredential is the record of one temporary AccessKey the server
+// issued. It holds no secret: neither the AccessKeySecret nor the
+// SecurityToken.
+type IssuedCredential struct {
+	// Via is how the key was asked for: ViaAssumeRole, ViaAssumeRoleWithOIDC
+	// or ViaCredentialsURI.
+	Via string
+	// RequestID is the RequestId of the STS answer, "" for ViaCredentialsURI.
+	RequestID string
+	// BaseAccessKeyID is the AccessKeyId that signed the AssumeRole request,
+	// "" otherwise.
+	BaseAccessKeyID string
+	// OIDCProviderArn is the OIDC provider of an AssumeRoleWithOIDC request,
+	// "" otherwise.
+	OIDCProviderArn string
+	// RoleArn and RoleSessionName are the role assumed and the session name
+	// ("" for ViaCredentialsURI).
+	RoleArn         string
+	RoleSessionName string
+	// DurationSeconds is the lifetime of the key.
+	DurationSeconds int
+	// Policy and ExternalID are the parameters as sent, or "".
+	Policy     string
+	ExternalID string
+	// AccessKeyID is the issued temporary AccessKeyId ("STS." + random).
+	AccessKeyID string
+	// Expiration is when the key expires, by Config.Now, to the second.
+	Expiration time.Time
+}
+
+// role is a RAM role that AssumeRole and AssumeRoleWithOIDC may assume.
+type role struct {
+	id         string // the RoleId, in AssumedRoleId
+	externalID string
+}
+
 // Server is the fake endpoint. It is an http.Handler; Start, Listen and
 // StartTLS also serve it on a loopback listener. All methods are safe for
 // concurrent use.
@@ -199,6 +261,10 @@ type Server struct {
 
 	mu          sync.Mutex
 	closed      bool
+	creds       map[string]Credential
+	roles       map[string]role
+	oidcTokens  map[string]map[string]bool // provider ARN -> tokens
+	issued      []IssuedCredential
 	servers     []*http.Server
 	connections map[string]physicalConnection
 	requests    []Request
@@ -219,7 +285,11 @@ type Server struct {
 // New returns a Server with cfg's defaults filled in. It does not listen
 // until Start, Listen or StartTLS is called.
 func New(cfg Config) *Server {
-	cfg.Credentials = maps.Clone(cfg.Credentials)
+	creds := maps.Clone(cfg.Credentials)
+	if creds == nil {
+		creds = make(map[string]Credential)
+	}
+	cfg.Credentials = nil // the server's keys are in creds
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -232,6 +302,9 @@ func New(cfg Config) *Server {
 	return &Server{
 		cfg:         cfg,
 		done:        make(chan struct{}),
+		creds:       creds,
+		roles:       make(map[string]role),
+		oidcTokens:  make(map[string]map[string]bool),
 		connections: make(map[string]physicalConnection),
 		tokens:      make(map[string]tokenEntry),
 		nonces:      make(map[string]time.Time),
@@ -258,19 +331,25 @@ func (s *Server) Listen(addr string) (string, error) {
 	return s.serve(ln)
 }
 
-// StartTLS serves HTTPS (HTTP/1.1) on 127.0.0.1 at a free port with a fresh
-// self-signed certificate valid for 127.0.0.1, ::1 and localhost. It returns
-// the address and the certificate in PEM, for the client to trust.
+// StartTLS serves HTTPS (HTTP/1.1 only) on 127.0.0.1 at a free port, with
+// Config.TLSCertificate when set and otherwise with a fresh certificate from
+// NewCertificate. It returns the address and the certificate in PEM, for
+// the client to trust.
 func (s *Server) StartTLS() (addr string, certPEM []byte, err error) {
-	tlsConfig, certPEM, err := selfSignedTLSConfig(s.cfg.Now())
-	if err != nil {
+	var cert tls.Certificate
+	if s.cfg.TLSCertificate != nil {
+		cert = *s.cfg.TLSCertificate
+		if certPEM, err = certificatePEM(&cert); err != nil {
+			return "", nil, err
+		}
+	} else if cert, certPEM, err = NewCertificate(); err != nil {
 		return "", nil, err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
 	}
-	addr, err = s.serve(tlsListener(ln, tlsConfig))
+	addr, err = s.serve(tlsListener(ln, serverTLSConfig(cert)))
 	if err != nil {
 		return "", nil, err
 	}
@@ -453,12 +532,17 @@ func newRequestID() string {
 	return fmt.Sprintf("%s-%s-%s-%s-%s", h[0:8], h[8:12], h[12:16], h[16:20], h[20:32])
 }
 
-// serveAdmin answers the read-only JSON endpoints /_fake/orders and
-// /_fake/requests, to loopback clients only.
+// serveAdmin answers, to loopback clients only, the read-only JSON
+// endpoints /_fake/orders, /_fake/requests and /_fake/issued, and the
+// credentials URI /_fake/credentials.
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
 		http.Error(w, "forbidden", http.StatusForbidden)
+		return
+	}
+	if r.URL.Path == CredentialsURIPath {
+		s.serveCredentialsURI(w, r)
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -472,6 +556,8 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		v = s.Orders()
 	case "/_fake/requests":
 		v = s.Requests()
+	case "/_fake/issued":
+		v = s.Issued()
 	default:
 		http.NotFound(w, r)
 		return

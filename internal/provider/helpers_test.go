@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"crypto/tls"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -46,33 +48,86 @@ type testEnv struct {
 	opts   Options
 }
 
-type envOption func(*fakevpc.Config, *Options)
+// testCertificate is the certificate of every TLS fake in this process;
+// TestMain makes the process trust it through SSL_CERT_FILE, as
+// credentials-go only talks to STS over HTTPS with the system roots.
+var testCertificate *tls.Certificate
+
+func TestMain(m *testing.M) {
+	cert, pem, err := fakevpc.NewCertificate()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "creating the test certificate:", err)
+		os.Exit(1)
+	}
+	testCertificate = &cert
+	f, err := os.CreateTemp("", "fakevpc-ca-*.pem")
+	if err == nil {
+		_, err = f.Write(pem)
+		err = errors.Join(err, f.Close())
+	}
+	if err == nil {
+		err = os.Setenv("SSL_CERT_FILE", f.Name())
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "trusting the test certificate:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	_ = os.Remove(f.Name())
+	os.Exit(code)
+}
+
+type envSettings struct {
+	fake fakevpc.Config
+	opts Options
+	tls  bool
+}
+
+type envOption func(*envSettings)
 
 func withFirstOrderID(id uint64, asString bool) envOption {
-	return func(c *fakevpc.Config, _ *Options) { c.FirstOrderID, c.OrderIDAsString = id, asString }
+	return func(s *envSettings) { s.fake.FirstOrderID, s.fake.OrderIDAsString = id, asString }
 }
 
 func withSignatureAlgorithm(alg string) envOption {
-	return func(_ *fakevpc.Config, o *Options) { o.SignatureAlgorithm = alg }
+	return func(s *envSettings) { s.opts.SignatureAlgorithm = alg }
+}
+
+// withCredential makes the fake know (or re-know) one AccessKey.
+func withCredential(key string, c fakevpc.Credential) envOption {
+	return func(s *envSettings) { s.fake.Credentials[key] = c }
+}
+
+// withTLS serves the fake over HTTPS with the process's trusted certificate.
+func withTLS() envOption {
+	return func(s *envSettings) { s.tls, s.fake.TLSCertificate = true, testCertificate }
 }
 
 func newTestEnv(t *testing.T, opts ...envOption) *testEnv {
 	t.Helper()
-	cfg := fakevpc.Config{Credentials: map[string]fakevpc.Credential{
-		testAccessKey:  {AccessKeySecret: testSecretKey},
-		testAccessKey2: {AccessKeySecret: testSecretKey2},
-	}}
-	e := &testEnv{t: t, env: map[string]string{}}
-	e.opts = Options{
-		// Short waits keep fault tests quick; the policy's shape is the
-		// production one.
-		Retry: client.RetryPolicy{InitialBackoff: 10 * time.Millisecond, MaxBackoff: 100 * time.Millisecond, AttemptTimeout: 5 * time.Second},
+	s := envSettings{
+		fake: fakevpc.Config{Credentials: map[string]fakevpc.Credential{
+			testAccessKey:  {AccessKeySecret: testSecretKey},
+			testAccessKey2: {AccessKeySecret: testSecretKey2},
+		}},
+		opts: Options{
+			// Short waits keep fault tests quick; the policy's shape is
+			// the production one.
+			Retry: client.RetryPolicy{InitialBackoff: 10 * time.Millisecond, MaxBackoff: 100 * time.Millisecond, AttemptTimeout: 5 * time.Second},
+		},
 	}
 	for _, o := range opts {
-		o(&cfg, &e.opts)
+		o(&s)
 	}
-	e.fake = fakevpc.New(cfg)
-	addr, err := e.fake.Start()
+	e := &testEnv{t: t, env: map[string]string{}, opts: s.opts}
+	e.fake = fakevpc.New(s.fake)
+	var addr string
+	var err error
+	if s.tls {
+		addr, _, err = e.fake.StartTLS()
+	} else {
+		addr, err = e.fake.Start()
+	}
 	if err != nil {
 		t.Fatalf("starting the fake VPC API: %v", err)
 	}

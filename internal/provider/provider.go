@@ -5,11 +5,12 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"os"
 	"strings"
 
-	"github.com/aliyun/credentials-go/credentials"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -34,6 +35,16 @@ var (
 	envSecretKey     = []string{"ALICLOUD_SECRET_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"}
 	envSecurityToken = []string{"ALICLOUD_SECURITY_TOKEN", "ALIBABA_CLOUD_SECURITY_TOKEN"}
 	envEndpointVPC   = []string{"ALIBABA_CLOUD_ENDPOINT_VPC"}
+	envEndpointSTS   = []string{"ALIBABA_CLOUD_ENDPOINT_STS"}
+	envProfile       = []string{"ALICLOUD_PROFILE", "ALIBABA_CLOUD_PROFILE"}
+	envProfileFile   = []string{"ALICLOUD_SHARED_CREDENTIALS_FILE", "ALIBABA_CLOUD_CREDENTIALS_FILE"}
+	envRoleARN       = []string{"ALICLOUD_ASSUME_ROLE_ARN", "ALIBABA_CLOUD_ROLE_ARN"}
+	envSessionName   = []string{"ALICLOUD_ASSUME_ROLE_SESSION_NAME", "ALIBABA_CLOUD_ROLE_SESSION_NAME"}
+	envOIDCProvider  = []string{"ALIBABA_CLOUD_OIDC_PROVIDER_ARN"}
+	envOIDCRoleARN   = []string{"ALIBABA_CLOUD_ROLE_ARN"}
+	envOIDCTokenFile = []string{"ALIBABA_CLOUD_OIDC_TOKEN_FILE"}
+	envECSRoleName   = []string{"ALICLOUD_ECS_ROLE_NAME"}
+	envCredsURI      = []string{"ALICLOUD_CREDENTIALS_URI", "ALIBABA_CLOUD_CREDENTIALS_URI"}
 )
 
 var _ provider.Provider = (*AlicloudProvider)(nil)
@@ -70,10 +81,36 @@ type providerModel struct {
 	SecurityToken types.String    `tfsdk:"security_token"`
 	Protocol      types.String    `tfsdk:"protocol"`
 	Endpoints     *endpointsModel `tfsdk:"endpoints"`
+
+	Profile               types.String     `tfsdk:"profile"`
+	SharedCredentialsFile types.String     `tfsdk:"shared_credentials_file"`
+	ECSRoleName           types.String     `tfsdk:"ecs_role_name"`
+	CredentialsURI        types.String     `tfsdk:"credentials_uri"`
+	AssumeRole            *assumeRoleModel `tfsdk:"assume_role"`
+	AssumeRoleWithOIDC    *oidcModel       `tfsdk:"assume_role_with_oidc"`
 }
 
 type endpointsModel struct {
 	VPC types.String `tfsdk:"vpc"`
+	STS types.String `tfsdk:"sts"`
+}
+
+type assumeRoleModel struct {
+	RoleARN           types.String `tfsdk:"role_arn"`
+	SessionName       types.String `tfsdk:"session_name"`
+	Policy            types.String `tfsdk:"policy"`
+	SessionExpiration types.Int64  `tfsdk:"session_expiration"`
+	ExternalID        types.String `tfsdk:"external_id"`
+}
+
+type oidcModel struct {
+	OIDCProviderARN   types.String `tfsdk:"oidc_provider_arn"`
+	RoleARN           types.String `tfsdk:"role_arn"`
+	OIDCToken         types.String `tfsdk:"oidc_token"`
+	OIDCTokenFile     types.String `tfsdk:"oidc_token_file"`
+	RoleSessionName   types.String `tfsdk:"role_session_name"`
+	Policy            types.String `tfsdk:"policy"`
+	SessionExpiration types.Int64  `tfsdk:"session_expiration"`
 }
 
 // providerData is what Configure hands to resources.
@@ -144,6 +181,27 @@ func (p *AlicloudProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.OneOf(client.ProtocolHTTPS, client.ProtocolHTTP)},
 			},
+			"profile": schema.StringAttribute{
+				MarkdownDescription: "The profile of the Alibaba Cloud CLI's configuration file to take credentials (and, failing all else, the region) from. " +
+					"When it is not set here, `ALICLOUD_PROFILE` is read, then `ALIBABA_CLOUD_PROFILE`; the default is the file's `current` profile. " +
+					"Profile modes `AK`, `StsToken`, `RamRoleArn`, `ChainableRamRoleArn`, `EcsRamRole`, `OIDC` and `External` are supported.",
+				Optional: true,
+			},
+			"shared_credentials_file": schema.StringAttribute{
+				MarkdownDescription: "The Alibaba Cloud CLI's configuration file. When it is not set here, `ALICLOUD_SHARED_CREDENTIALS_FILE` is read, " +
+					"then `ALIBABA_CLOUD_CREDENTIALS_FILE`; the default is `~/.aliyun/config.json`, used only when it exists.",
+				Optional: true,
+			},
+			"ecs_role_name": schema.StringAttribute{
+				MarkdownDescription: "The RAM role of the ECS instance Terraform runs on, whose temporary credentials come from the instance metadata service. " +
+					"When it is not set here, `ALICLOUD_ECS_ROLE_NAME` is read.",
+				Optional: true,
+			},
+			"credentials_uri": schema.StringAttribute{
+				MarkdownDescription: "A URL that answers temporary credentials as JSON (`AccessKeyId`, `AccessKeySecret`, `SecurityToken`, `Expiration`). " +
+					"When it is not set here, `ALICLOUD_CREDENTIALS_URI` is read, then `ALIBABA_CLOUD_CREDENTIALS_URI`.",
+				Optional: true,
+			},
 		},
 		Blocks: map[string]schema.Block{
 			"endpoints": schema.SingleNestedBlock{
@@ -154,6 +212,75 @@ func (p *AlicloudProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 							"When it is not set here, `ALIBABA_CLOUD_ENDPOINT_VPC` is read; the default is `vpc.<region>.aliyuncs.com`.",
 						Optional:   true,
 						Validators: []validator.String{endpointValidator{}},
+					},
+					"sts": schema.StringAttribute{
+						MarkdownDescription: "The STS endpoint for `assume_role`, `assume_role_with_oidc` and role-assuming profiles, as `host` or `host:port`. " +
+							"STS is always called over HTTPS. When it is not set here, `ALIBABA_CLOUD_ENDPOINT_STS` is read; the default is `" + client.DefaultSTSEndpoint + "`.",
+						Optional:   true,
+						Validators: []validator.String{endpointValidator{}},
+					},
+				},
+			},
+			"assume_role": schema.SingleNestedBlock{
+				MarkdownDescription: "Assume a RAM role (STS `AssumeRole`) with the credentials from any other source, and sign requests with the role's temporary credentials, " +
+					"refreshed before they expire. Without this block, `ALICLOUD_ASSUME_ROLE_ARN` or `ALIBABA_CLOUD_ROLE_ARN` switches it on.",
+				Attributes: map[string]schema.Attribute{
+					"role_arn": schema.StringAttribute{
+						MarkdownDescription: "The ARN of the role, such as `acs:ram::123456789012:role/terraform`. When it is not set here, `ALICLOUD_ASSUME_ROLE_ARN` is read, then `ALIBABA_CLOUD_ROLE_ARN`.",
+						Optional:            true,
+					},
+					"session_name": schema.StringAttribute{
+						MarkdownDescription: "The role session name. When it is not set here, `ALICLOUD_ASSUME_ROLE_SESSION_NAME` is read, then `ALIBABA_CLOUD_ROLE_SESSION_NAME`; the default is `terraform`.",
+						Optional:            true,
+					},
+					"policy": schema.StringAttribute{
+						MarkdownDescription: "A policy (JSON) that further restricts the role's permissions for this session.",
+						Optional:            true,
+					},
+					"session_expiration": schema.Int64Attribute{
+						MarkdownDescription: "The session's lifetime in seconds, 900-43200. Defaults to 3600.",
+						Optional:            true,
+						Validators:          []validator.Int64{int64validator.Between(900, 43200)},
+					},
+					"external_id": schema.StringAttribute{
+						MarkdownDescription: "The external ID the role's trust policy requires, if any.",
+						Optional:            true,
+					},
+				},
+			},
+			"assume_role_with_oidc": schema.SingleNestedBlock{
+				MarkdownDescription: "Assume a RAM role with an OIDC token (STS `AssumeRoleWithOIDC`), as Kubernetes RRSA does. " +
+					"Without this block, it is switched on when `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`, `ALIBABA_CLOUD_ROLE_ARN` and `ALIBABA_CLOUD_OIDC_TOKEN_FILE` are all set.",
+				Attributes: map[string]schema.Attribute{
+					"oidc_provider_arn": schema.StringAttribute{
+						MarkdownDescription: "The ARN of the OIDC identity provider. When it is not set here, `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` is read.",
+						Optional:            true,
+					},
+					"role_arn": schema.StringAttribute{
+						MarkdownDescription: "The ARN of the role to assume. When it is not set here, `ALIBABA_CLOUD_ROLE_ARN` is read.",
+						Optional:            true,
+					},
+					"oidc_token": schema.StringAttribute{
+						MarkdownDescription: "The OIDC token itself. Prefer `oidc_token_file`, which is re-read when the token rotates.",
+						Optional:            true,
+						Sensitive:           true,
+					},
+					"oidc_token_file": schema.StringAttribute{
+						MarkdownDescription: "A file holding the OIDC token. When neither this nor `oidc_token` is set here, `ALIBABA_CLOUD_OIDC_TOKEN_FILE` is read.",
+						Optional:            true,
+					},
+					"role_session_name": schema.StringAttribute{
+						MarkdownDescription: "The role session name. Defaults to `terraform`.",
+						Optional:            true,
+					},
+					"policy": schema.StringAttribute{
+						MarkdownDescription: "A policy (JSON) that further restricts the role's permissions for this session.",
+						Optional:            true,
+					},
+					"session_expiration": schema.Int64Attribute{
+						MarkdownDescription: "The session's lifetime in seconds, 900-43200. Defaults to 3600.",
+						Optional:            true,
+						Validators:          []validator.Int64{int64validator.Between(900, 43200)},
 					},
 				},
 			},
@@ -171,27 +298,7 @@ func (p *AlicloudProvider) Configure(ctx context.Context, req provider.Configure
 		cfg.Endpoints = &endpointsModel{}
 	}
 
-	// A value unknown at configure time (from a resource not yet created)
-	// cannot be used: say which one.
-	for _, a := range []struct {
-		path path.Path
-		v    types.String
-		env  []string
-	}{
-		{path.Root("region"), cfg.Region, envRegion},
-		{path.Root("access_key"), cfg.AccessKey, envAccessKey},
-		{path.Root("secret_key"), cfg.SecretKey, envSecretKey},
-		{path.Root("security_token"), cfg.SecurityToken, envSecurityToken},
-		{path.Root("protocol"), cfg.Protocol, nil},
-		{path.Root("endpoints").AtName("vpc"), cfg.Endpoints.VPC, envEndpointVPC},
-	} {
-		if a.v.IsUnknown() {
-			resp.Diagnostics.AddAttributeError(a.path, "Unknown Provider Configuration Value",
-				"The provider cannot be configured with a value that is only known after apply. "+
-					"Set "+a.path.String()+" to a value known at plan time"+envAdvice(a.env)+", "+
-					"or apply the resources it depends on first with -target.")
-		}
-	}
+	resp.Diagnostics.Append(unknownValues(cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -204,28 +311,19 @@ func (p *AlicloudProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 
-	region := p.lookup(cfg.Region, envRegion)
-	accessKey := p.lookup(cfg.AccessKey, envAccessKey)
-	secretKey := p.lookup(cfg.SecretKey, envSecretKey)
-	securityToken := p.lookup(cfg.SecurityToken, envSecurityToken)
+	creds, profileRegion, diags := p.credentialConfig(cfg)
+	resp.Diagnostics.Append(diags...)
+	region := firstNonEmpty(p.lookup(cfg.Region, envRegion), profileRegion)
 	endpoint := p.lookup(cfg.Endpoints.VPC, envEndpointVPC)
 	protocol := cfg.Protocol.ValueString()
 
 	if region == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("region"), "Missing Region",
 			"The provider needs the region of the physical connections it orders for. "+
-				"Set region in the provider block"+envAdvice(envRegion)+". There is no default region.")
+				"Set region in the provider block"+envAdvice(envRegion)+", or region_id in the profile used. There is no default region.")
 	} else if !regionPattern.MatchString(region) {
 		resp.Diagnostics.AddAttributeError(path.Root("region"), "Invalid Region",
 			"The region "+quote(region)+" is not an Alibaba Cloud region ID such as cn-hangzhou.")
-	}
-	if accessKey == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("access_key"), "Missing Access Key",
-			"The provider needs an AccessKey ID. Set access_key in the provider block"+envAdvice(envAccessKey)+".")
-	}
-	if secretKey == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("secret_key"), "Missing Secret Key",
-			"The provider needs an AccessKey secret. Set secret_key in the provider block"+envAdvice(envSecretKey)+".")
 	}
 	if endpoint != "" {
 		if err := client.ValidateEndpoint(endpoint); err != nil {
@@ -233,25 +331,29 @@ func (p *AlicloudProvider) Configure(ctx context.Context, req provider.Configure
 				"The VPC endpoint (from the provider block"+envAdvice(envEndpointVPC)+") is invalid: "+err.Error()+".")
 		}
 	}
+	if creds.STSEndpoint != "" {
+		if err := client.ValidateEndpoint(creds.STSEndpoint); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("endpoints").AtName("sts"), "Invalid STS Endpoint",
+				"The STS endpoint (from the provider block"+envAdvice(envEndpointSTS)+") is invalid: "+err.Error()+".")
+		}
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
-	secrets := nonEmpty(secretKey, securityToken)
+	secrets := nonEmpty(creds.SecretKey, creds.SecurityToken)
+	if creds.OIDC != nil {
+		secrets = append(secrets, nonEmpty(creds.OIDC.OIDCToken)...)
+	}
 	ctx = maskSecrets(ctx, secrets)
 
-	credType := "access_key"
-	if securityToken != "" {
-		credType = "sts"
+	cred, source, err := client.NewCredential(creds)
+	if errors.Is(err, client.ErrNoCredentials) {
+		resp.Diagnostics.AddError("No Credentials", noCredentialsDetail(creds.ProfileFile))
+		return
 	}
-	cred, err := credentials.NewCredential(&credentials.Config{
-		Type:            &credType,
-		AccessKeyId:     &accessKey,
-		AccessKeySecret: &secretKey,
-		SecurityToken:   &securityToken,
-	})
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid Credentials", "The credentials could not be set up: "+client.Redact(err.Error()))
+		resp.Diagnostics.AddError("Invalid Credentials", "The credentials could not be set up: "+client.Redact(err.Error())+".")
 		return
 	}
 
@@ -271,9 +373,10 @@ func (p *AlicloudProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 	tflog.Debug(ctx, "configured provider", map[string]any{
-		"region":   region,
-		"endpoint": firstNonEmpty(endpoint, client.DefaultEndpoint(region)),
-		"protocol": firstNonEmpty(protocol, client.ProtocolHTTPS),
+		"region":      region,
+		"endpoint":    firstNonEmpty(endpoint, client.DefaultEndpoint(region)),
+		"protocol":    firstNonEmpty(protocol, client.ProtocolHTTPS),
+		"credentials": source,
 	})
 
 	data := &providerData{client: c, region: region, newToken: p.opts.NewToken, secrets: secrets}

@@ -1,0 +1,196 @@
+package provider
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/pcorder/terraform-provider-alicloud/internal/client"
+)
+
+const (
+	defaultSessionName       = "terraform"
+	defaultSessionExpiration = 3600
+)
+
+// credentialConfig resolves every credential source from configuration,
+// then environment, then the CLI profile, and returns the region of the
+// profile in use (the last resort for region).
+func (p *AlicloudProvider) credentialConfig(cfg providerModel) (client.CredentialConfig, string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	c := client.CredentialConfig{
+		AccessKey:      p.lookup(cfg.AccessKey, envAccessKey),
+		SecretKey:      p.lookup(cfg.SecretKey, envSecretKey),
+		SecurityToken:  p.lookup(cfg.SecurityToken, envSecurityToken),
+		ECSRoleName:    p.lookup(cfg.ECSRoleName, envECSRoleName),
+		CredentialsURI: p.lookup(cfg.CredentialsURI, envCredsURI),
+		Profile:        p.lookup(cfg.Profile, envProfile),
+		STSEndpoint:    p.lookup(cfg.Endpoints.STS, envEndpointSTS),
+	}
+	if c.AccessKey == "" && c.SecretKey != "" {
+		diags.AddAttributeError(path.Root("access_key"), "Missing Access Key",
+			"secret_key is set but the AccessKey ID is not. Set access_key in the provider block"+envAdvice(envAccessKey)+".")
+	}
+	if c.AccessKey != "" && c.SecretKey == "" {
+		diags.AddAttributeError(path.Root("secret_key"), "Missing Secret Key",
+			"access_key is set but its secret is not. Set secret_key in the provider block"+envAdvice(envSecretKey)+".")
+	}
+
+	// OIDC: the block, or all three of its environment variables.
+	oidcFromEnv := cfg.AssumeRoleWithOIDC == nil &&
+		p.opts.Getenv(envOIDCProvider[0]) != "" && p.opts.Getenv(envOIDCRoleARN[0]) != "" && p.opts.Getenv(envOIDCTokenFile[0]) != ""
+	if o := cfg.AssumeRoleWithOIDC; o != nil || oidcFromEnv {
+		if o == nil {
+			o = &oidcModel{}
+		}
+		c.OIDC = &client.OIDCConfig{
+			OIDCProviderARN:   p.lookup(o.OIDCProviderARN, envOIDCProvider),
+			RoleARN:           p.lookup(o.RoleARN, envOIDCRoleARN),
+			OIDCToken:         o.OIDCToken.ValueString(),
+			RoleSessionName:   firstNonEmpty(o.RoleSessionName.ValueString(), defaultSessionName),
+			Policy:            o.Policy.ValueString(),
+			SessionExpiration: int(defaultInt64(o.SessionExpiration, defaultSessionExpiration)),
+		}
+		if c.OIDC.OIDCToken == "" {
+			c.OIDC.OIDCTokenFile = p.lookup(o.OIDCTokenFile, envOIDCTokenFile)
+		}
+		block := path.Root("assume_role_with_oidc")
+		if c.OIDC.OIDCProviderARN == "" {
+			diags.AddAttributeError(block.AtName("oidc_provider_arn"), "Missing OIDC Provider ARN",
+				"assume_role_with_oidc needs oidc_provider_arn"+envAdvice(envOIDCProvider)+".")
+		}
+		if c.OIDC.RoleARN == "" {
+			diags.AddAttributeError(block.AtName("role_arn"), "Missing Role ARN",
+				"assume_role_with_oidc needs role_arn"+envAdvice(envOIDCRoleARN)+".")
+		}
+		if c.OIDC.OIDCToken == "" && c.OIDC.OIDCTokenFile == "" {
+			diags.AddAttributeError(block.AtName("oidc_token_file"), "Missing OIDC Token",
+				"assume_role_with_oidc needs oidc_token or oidc_token_file"+envAdvice(envOIDCTokenFile)+".")
+		}
+	}
+
+	// assume_role: the block, or a role ARN in the environment. When OIDC
+	// came from the environment, ALIBABA_CLOUD_ROLE_ARN is its role.
+	roleEnv := envRoleARN
+	if oidcFromEnv {
+		roleEnv = envRoleARN[:1]
+	}
+	if ar := cfg.AssumeRole; ar != nil || p.lookup(types.StringNull(), roleEnv) != "" {
+		if ar == nil {
+			ar = &assumeRoleModel{}
+		}
+		c.AssumeRole = &client.AssumeRoleConfig{
+			RoleARN:           p.lookup(ar.RoleARN, roleEnv),
+			SessionName:       firstNonEmpty(p.lookup(ar.SessionName, envSessionName), defaultSessionName),
+			Policy:            ar.Policy.ValueString(),
+			ExternalID:        ar.ExternalID.ValueString(),
+			SessionExpiration: int(defaultInt64(ar.SessionExpiration, defaultSessionExpiration)),
+		}
+		if c.AssumeRole.RoleARN == "" {
+			diags.AddAttributeError(path.Root("assume_role").AtName("role_arn"), "Missing Role ARN",
+				"assume_role needs role_arn"+envAdvice(roleEnv)+".")
+		}
+	}
+
+	// The CLI profile file: as configured, else the CLI's default when it
+	// exists. A file or profile asked for by name must exist.
+	file := p.lookup(cfg.SharedCredentialsFile, envProfileFile)
+	explicit := file != "" || c.Profile != ""
+	if file == "" {
+		if home := p.opts.Getenv("HOME"); home != "" {
+			file = filepath.Join(home, ".aliyun", "config.json")
+		}
+	}
+	var profileRegion string
+	if file != "" {
+		if _, err := os.Stat(file); err == nil {
+			c.ProfileFile = file
+		} else if explicit {
+			diags.AddAttributeError(path.Root("shared_credentials_file"), "Shared Credentials File Not Found",
+				"The Alibaba Cloud CLI configuration file "+quote(file)+" does not exist. Set shared_credentials_file"+envAdvice(envProfileFile)+
+					" to the CLI's config.json, or remove profile.")
+		}
+	}
+	profileIsSource := c.AccessKey == "" && c.OIDC == nil && c.ECSRoleName == "" && c.CredentialsURI == ""
+	if c.ProfileFile != "" && (explicit || profileIsSource) {
+		if f, err := client.LoadProfileFile(c.ProfileFile); err == nil {
+			if prof, err := f.Lookup(firstNonEmpty(c.Profile, f.Current)); err == nil {
+				profileRegion = prof.RegionID
+			}
+		}
+	}
+	return c, profileRegion, diags
+}
+
+// noCredentialsDetail lists every source tried and how to set each.
+func noCredentialsDetail(profileFile string) string {
+	profile := "no CLI configuration file was found"
+	if profileFile != "" {
+		profile = "read " + profileFile
+	}
+	return strings.Join([]string{
+		"No source yielded credentials. The provider looked for these, in order; set one of them:",
+		"",
+		"  1. access_key and secret_key (and security_token for STS credentials) in the provider block, or ALICLOUD_ACCESS_KEY / ALIBABA_CLOUD_ACCESS_KEY_ID with ALICLOUD_SECRET_KEY / ALIBABA_CLOUD_ACCESS_KEY_SECRET.",
+		"  2. An assume_role_with_oidc block, or ALIBABA_CLOUD_OIDC_PROVIDER_ARN, ALIBABA_CLOUD_ROLE_ARN and ALIBABA_CLOUD_OIDC_TOKEN_FILE together (Kubernetes RRSA).",
+		"  3. ecs_role_name, or ALICLOUD_ECS_ROLE_NAME, on an ECS instance with a RAM role.",
+		"  4. credentials_uri, or ALICLOUD_CREDENTIALS_URI / ALIBABA_CLOUD_CREDENTIALS_URI.",
+		"  5. A profile of the Alibaba Cloud CLI: profile and shared_credentials_file, or ALICLOUD_PROFILE / ALIBABA_CLOUD_PROFILE and ALICLOUD_SHARED_CREDENTIALS_FILE / ALIBABA_CLOUD_CREDENTIALS_FILE (default ~/.aliyun/config.json; " + profile + ").",
+		"",
+		"An assume_role block (or ALICLOUD_ASSUME_ROLE_ARN) then assumes a role on top of any of them.",
+	}, "\n")
+}
+
+// unknownValues reports every provider argument that is only known after
+// apply: the provider cannot be configured with it.
+func unknownValues(cfg providerModel) diag.Diagnostics {
+	type arg struct {
+		path path.Path
+		v    attr.Value
+	}
+	args := []arg{
+		{path.Root("region"), cfg.Region},
+		{path.Root("access_key"), cfg.AccessKey},
+		{path.Root("secret_key"), cfg.SecretKey},
+		{path.Root("security_token"), cfg.SecurityToken},
+		{path.Root("protocol"), cfg.Protocol},
+		{path.Root("profile"), cfg.Profile},
+		{path.Root("shared_credentials_file"), cfg.SharedCredentialsFile},
+		{path.Root("ecs_role_name"), cfg.ECSRoleName},
+		{path.Root("credentials_uri"), cfg.CredentialsURI},
+		{path.Root("endpoints").AtName("vpc"), cfg.Endpoints.VPC},
+		{path.Root("endpoints").AtName("sts"), cfg.Endpoints.STS},
+	}
+	if ar := cfg.AssumeRole; ar != nil {
+		b := path.Root("assume_role")
+		args = append(args, arg{b.AtName("role_arn"), ar.RoleARN}, arg{b.AtName("session_name"), ar.SessionName},
+			arg{b.AtName("policy"), ar.Policy}, arg{b.AtName("session_expiration"), ar.SessionExpiration}, arg{b.AtName("external_id"), ar.ExternalID})
+	}
+	if o := cfg.AssumeRoleWithOIDC; o != nil {
+		b := path.Root("assume_role_with_oidc")
+		args = append(args, arg{b.AtName("oidc_provider_arn"), o.OIDCProviderARN}, arg{b.AtName("role_arn"), o.RoleARN},
+			arg{b.AtName("oidc_token"), o.OIDCToken}, arg{b.AtName("oidc_token_file"), o.OIDCTokenFile},
+			arg{b.AtName("role_session_name"), o.RoleSessionName}, arg{b.AtName("policy"), o.Policy}, arg{b.AtName("session_expiration"), o.SessionExpiration})
+	}
+	var diags diag.Diagnostics
+	for _, a := range args {
+		if a.v.IsUnknown() {
+			diags.AddAttributeError(a.path, "Unknown Provider Configuration Value",
+				"The provider cannot be configured with a value that is only known after apply. "+
+					"Set "+a.path.String()+" to a value known at plan time, or apply the resources it depends on first with -target.")
+		}
+	}
+	return diags
+}
+
+func defaultInt64(v types.Int64, d int64) int64 {
+	if v.IsNull() || v.IsUnknown() {
+		return d
+	}
+	return v.ValueInt64()
+}
