@@ -101,10 +101,12 @@ func (p *AlicloudProvider) credentialConfig(cfg providerModel) (client.Credentia
 	// exists. A file or profile asked for by name must exist.
 	file := p.lookup(cfg.SharedCredentialsFile, envProfileFile)
 	explicit := file != "" || c.Profile != ""
-	if file == "" {
-		if home := p.opts.Getenv("HOME"); home != "" {
-			file = filepath.Join(home, ".aliyun", "config.json")
-		}
+	home := p.opts.Getenv("HOME")
+	switch {
+	case file == "" && home != "":
+		file = filepath.Join(home, ".aliyun", "config.json")
+	case strings.HasPrefix(file, "~/") && home != "":
+		file = filepath.Join(home, file[2:])
 	}
 	var profileRegion string
 	if file != "" {
