@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -335,5 +336,32 @@ func TestCredentialConfig_ecsRoleName(t *testing.T) {
 	}
 	if !strings.Contains(noCredentialsDetail(""), "ALICLOUD_ECS_ROLE_NAME") {
 		t.Fatal("the no-credentials advice does not name ALICLOUD_ECS_ROLE_NAME")
+	}
+}
+
+// TestCredentialConfig_profileFileLocation resolves the CLI file: "~/" and
+// the default are taken from the (injected) home, never the real one.
+func TestCredentialConfig_profileFileLocation(t *testing.T) {
+	home := t.TempDir()
+	file := filepath.Join(home, ".aliyun", "config.json")
+	writeFile(t, file, `{"current": "a", "profiles": [{"name": "a", "mode": "AK", "access_key_id": "k", "access_key_secret": "s", "region_id": "cn-beijing"}]}`)
+	for _, tc := range []struct {
+		name, configured string
+	}{
+		{"default", ""},
+		{"tilde", "~/.aliyun/config.json"},
+		{"absolute", file},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := &AlicloudProvider{opts: Options{Getenv: func(k string) string { return map[string]string{"HOME": home}[k] }}}
+			cfg := providerModel{Endpoints: &endpointsModel{}, SharedCredentialsFile: types.StringNull()}
+			if tc.configured != "" {
+				cfg.SharedCredentialsFile = types.StringValue(tc.configured)
+			}
+			c, region, diags := p.credentialConfig(cfg)
+			if diags.HasError() || c.ProfileFile != file || region != "cn-beijing" {
+				t.Fatalf("file %q region %q diagnostics %v", c.ProfileFile, region, diags)
+			}
+		})
 	}
 }
