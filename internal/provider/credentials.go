@@ -68,6 +68,12 @@ func (p *AlicloudProvider) credentialConfig(cfg providerModel) (client.Credentia
 			diags.AddAttributeError(block.AtName("role_arn"), "Missing Role ARN",
 				"assume_role_with_oidc needs role_arn"+envAdvice(envOIDCRoleARN)+".")
 		}
+		if c.OIDC.OIDCToken == "" && c.OIDC.OIDCTokenFile != "" && p.opts.Getenv("ALIBABA_CLOUD_OIDC_TOKEN") != "" {
+			// credentials-go reads this variable before any token file.
+			diags.AddAttributeWarning(block.AtName("oidc_token_file"), "OIDC Token File Overridden By Environment",
+				"ALIBABA_CLOUD_OIDC_TOKEN is set, and Alibaba Cloud's credentials library uses it instead of the token file "+
+					quote(c.OIDC.OIDCTokenFile)+". Unset ALIBABA_CLOUD_OIDC_TOKEN to use the file.")
+		}
 		if c.OIDC.OIDCToken == "" && c.OIDC.OIDCTokenFile == "" {
 			diags.AddAttributeError(block.AtName("oidc_token_file"), "Missing OIDC Token",
 				"assume_role_with_oidc needs oidc_token or oidc_token_file"+envAdvice(envOIDCTokenFile)+".")
