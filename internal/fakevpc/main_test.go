@@ -34,7 +34,7 @@ func runTests(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	path := filepath.Join(dir, "ca.pem")
 	if err := os.WriteFile(path, certPEM, 0o600); err != nil {
 		fmt.Fprintln(os.Stderr, err)

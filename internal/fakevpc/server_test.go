@@ -818,7 +818,8 @@ func startTLS(t *testing.T, s *Server) string {
 // systemRootsClient is a client like credentials-go's: a clone of
 // http.DefaultTransport, trusting the system roots (SSL_CERT_FILE).
 func systemRootsClient() *http.Client {
-	return &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone(), Timeout: 30 * time.Second}
+	transport, _ := http.DefaultTransport.(*http.Transport)
+	return &http.Client{Transport: transport.Clone(), Timeout: 30 * time.Second}
 }
 
 func TestStartTLS(t *testing.T) {

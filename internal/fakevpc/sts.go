@@ -174,7 +174,8 @@ func validSessionName(name string) bool {
 	}
 	for i := 0; i < len(name); i++ {
 		c := name[i]
-		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || strings.IndexByte(".@-_", c) >= 0) {
+		letterOrDigit := 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9'
+		if !letterOrDigit && strings.IndexByte(".@-_", c) < 0 {
 			return false
 		}
 	}

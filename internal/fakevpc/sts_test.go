@@ -361,7 +361,7 @@ func TestCredentialsURI(t *testing.T) {
 		body["AccessKeySecret"] == "" || body["SecurityToken"] == "" || body["LastUpdated"] == "" {
 		t.Errorf("answer %d %s %v", status, ct, body)
 	}
-	if exp, err := time.Parse(expirationLayout, body["Expiration"]); err != nil || exp.Sub(time.Now()) > 61*time.Second || exp.Sub(time.Now()) < 55*time.Second {
+	if exp, err := time.Parse(expirationLayout, body["Expiration"]); err != nil || time.Until(exp) > 61*time.Second || time.Until(exp) < 55*time.Second {
 		t.Errorf("Expiration %q: %v", body["Expiration"], err)
 	}
 	for _, d := range []string{"0", "x", "43201"} {
