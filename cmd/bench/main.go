@@ -5,6 +5,7 @@
 //
 //	go run ./cmd/bench                # the full run, about 10 minutes on 2 cores
 //	go run ./cmd/bench -quick         # N = 1,100, one repetition, a storm of 100
+//	go run ./cmd/bench -n '' -provider-pkg ./some/variant   # the storm only, of another build
 //
 // It builds the alicloud provider, the floor provider and cmd/bench/rsswrap
 // into a temporary directory, starts the fake VPC API (internal/fakevpc)
@@ -21,7 +22,10 @@
 //     asserting that it plans no change and sends no request to the API;
 //   - a storm: an apply of -storm orders while the fake throttles creates to
 //     -storm-rate per second, against the floor that rate sets, counting
-//     failed resources, duplicate orders and throttled requests;
+//     failed resources, duplicate orders, throttled requests and retries,
+//     and timing the creates (first request to last order) apart from the
+//     plan before them; the same apply without the rate limit runs in turn
+//     with it, as the storm's other reference;
 //   - the start-up cost of each provider binary: the sum of the init times
 //     GODEBUG=inittrace=1 reports.
 //
@@ -91,18 +95,20 @@ type options struct {
 	initRuns    int
 	out         string
 	terraform   string
+	providerPkg string
 	keep, quick bool
 }
 
 func parseFlags() (options, error) {
 	var o options
-	nList := flag.String("n", "1,100,1000", "comma-separated `list` of resource counts to apply")
+	nList := flag.String("n", "1,100,1000", "comma-separated `list` of resource counts to apply; the largest is also planned")
 	flag.IntVar(&o.reps, "reps", 3, "repetitions of every measurement; the median is reported")
 	flag.IntVar(&o.storm, "storm", 500, "orders in the throttled storm (0 skips it)")
 	flag.Float64Var(&o.stormRate, "storm-rate", 50, "creates per second the fake allows during the storm")
 	flag.IntVar(&o.stormBurst, "storm-burst", 2, "burst of the fake's rate limit during the storm")
 	flag.IntVar(&o.initRuns, "init-runs", 5, "runs of each provider binary under GODEBUG=inittrace=1")
 	flag.StringVar(&o.out, "out", "bench/results.md", "write the results to this `file`")
+	flag.StringVar(&o.providerPkg, "provider-pkg", ".", "the Go `package` to build as terraform-provider-alicloud (another build of it, to compare)")
 	flag.StringVar(&o.terraform, "terraform", "", "the Terraform CLI `path` (default: what scripts/ensure-terraform.sh prints)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (binaries, logs, working directories)")
 	flag.BoolVar(&o.quick, "quick", false, "smoke check: -n 1,100 -reps 1 -storm 100")
@@ -113,12 +119,14 @@ func parseFlags() (options, error) {
 	if o.quick {
 		*nList, o.reps, o.storm = "1,100", 1, 100
 	}
-	for _, f := range strings.Split(*nList, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 {
-			return o, fmt.Errorf("-n: %q is not a positive count", f)
+	if strings.TrimSpace(*nList) != "" { // -n '' measures the storm and start-up only
+		for _, f := range strings.Split(*nList, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 {
+				return o, fmt.Errorf("-n: %q is not a positive count", f)
+			}
+			o.ns = append(o.ns, n)
 		}
-		o.ns = append(o.ns, n)
 	}
 	if o.reps < 1 || o.initRuns < 1 || o.storm < 0 || o.stormRate <= 0 {
 		return o, errors.New("-reps and -init-runs must be at least 1, -storm at least 0, -storm-rate positive")
@@ -146,12 +154,13 @@ type sample struct {
 	tfCPU time.Duration // user+system CPU of Terraform itself
 	// The fake's view, for alicloud runs.
 	requests, throttled, orders, dups, inState int
+	retried, maxAttempts                       int           // orders sent more than once; most sends of one order
 	firstReq, lastOrder                        time.Duration // since the command started
 }
 
 // key names a row and column of the table.
 type key struct {
-	measure string // "apply", "plan", "storm"
+	measure string // "apply", "plan", "storm" or "unlimited" (the storm without the limit)
 	n       int
 	kind    string
 }
@@ -172,10 +181,14 @@ func run(log func(string, ...any)) error {
 	if o.keep {
 		log("keeping %s", tmp)
 	} else {
-		defer os.RemoveAll(tmp)
+		defer func() {
+			if err := os.RemoveAll(tmp); err != nil {
+				log("removing the temporary directory: %v", err)
+			}
+		}()
 	}
 	b := &bench{log: log, tmp: tmp, realDir: filepath.Join(tmp, "real")}
-	if err := b.setup(root, o.terraform); err != nil {
+	if err := b.setup(root, o.providerPkg, o.terraform); err != nil {
 		return err
 	}
 	tfVersion, err := b.terraformVersion()
@@ -191,7 +204,10 @@ func run(log func(string, ...any)) error {
 			problems = append(problems, fmt.Sprintf("%s N=%d %s: %s", k.measure, k.n, k.kind, problem))
 		}
 	}
-	planN := slices.Max(o.ns)
+	planN := 0
+	if len(o.ns) > 0 {
+		planN = slices.Max(o.ns)
+	}
 	start := time.Now()
 	// One unrecorded apply of each kind first, so that no measured run pays
 	// for cold caches.
@@ -257,8 +273,8 @@ func run(log func(string, ...any)) error {
 			if err != nil {
 				return err
 			}
-			if limited {
-				problem = "" // failures are what the storm measures
+			if limited && s.dups == 0 && s.orders <= o.storm {
+				problem = "" // failed creates are what the storm measures; duplicates are not
 			}
 			add(key{measure, o.storm, kindAli}, s, problem)
 			log("rep %d/%d %-9s N=%d %6.2fs  failed %d  dups %d  throttled %d/%d", rep+1, o.reps, measure, o.storm, s.wall.Seconds(),
@@ -300,10 +316,10 @@ func moduleRoot() (string, error) {
 
 // setup builds the binaries, finds Terraform and writes its CLI
 // configuration and environment.
-func (b *bench) setup(root, terraform string) error {
+func (b *bench) setup(root, providerPkg, terraform string) error {
 	wrapper := filepath.Join(b.tmp, "rsswrap")
 	for _, build := range [][2]string{
-		{filepath.Join(b.realDir, providerExe[kindAli]), "."},
+		{filepath.Join(b.realDir, providerExe[kindAli]), providerPkg},
 		{filepath.Join(b.realDir, providerExe[kindFloor]), "./cmd/bench/floorprovider"},
 		{wrapper, "./cmd/bench/rsswrap"},
 	} {
@@ -486,7 +502,7 @@ func (ws *workspace) measure(measure string, args ...string) (s sample, problem 
 	if err != nil {
 		return s, "", err
 	}
-	defer logFile.Close()
+	defer func() { _ = logFile.Close() }() // only read back for a failure's tail
 
 	command := measure
 	if command != "plan" {
@@ -533,6 +549,17 @@ func (ws *workspace) measure(measure string, args ...string) (s sample, problem 
 		if len(reqs) > 0 {
 			s.firstReq = reqs[0].Time.Sub(start)
 		}
+		// Every attempt of one create carries the same client token.
+		attempts := map[string]int{}
+		for _, r := range reqs {
+			attempts[r.Params["ClientToken"]]++
+		}
+		for _, a := range attempts {
+			if a > 1 {
+				s.retried++
+			}
+			s.maxAttempts = max(s.maxAttempts, a)
+		}
 		orders := ws.fake.Orders()
 		s.orders = len(orders)
 		seen := map[string]bool{}
@@ -578,7 +605,7 @@ func readRSSLog(path string, s *sample) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		var (
@@ -706,7 +733,7 @@ func renderReport(o options, samples map[key][]sample, inits map[string]initCost
 		"The alicloud provider talks plain HTTP to the fake VPC API (internal/fakevpc), served in-process on 127.0.0.1 and sharing the cores. "+
 		"Peak RSS is wait4's ru_maxrss of each provider process (a wrapper runs the real provider as its child), the max over the processes Terraform starts during a run; "+
 		"CPU is user+system time summed over them. The floor is cmd/bench/floorprovider: the plugin framework with one state-only resource.\n\n",
-		flagsShown(o), o.reps)
+		flagsShown(), o.reps)
 
 	w.WriteString("| Measure | N | terraform_data | floor provider | alicloud | alicloud ÷ floor | peak RSS floor / alicloud | Notes |\n")
 	w.WriteString("|---|--:|--:|--:|--:|--:|--:|---|\n")
@@ -734,7 +761,7 @@ func renderReport(o options, samples map[key][]sample, inits map[string]initCost
 				secs(medianDur(d, tfCPU)), secs(medianDur(f, tfCPU)), secs(medianDur(f, cpu)), secs(medianDur(a, tfCPU)), secs(medianDur(a, cpu))))
 			fw, aw := medianDur(f, wall), medianDur(a, wall)
 			fmt.Fprintf(&w, "| %s | %d | %s | %s | %s | %s | %s / %s | %s |\n", label, n,
-				secs(medianDur(d, wall)), secs(fw), secs(aw), ratio(aw, fw),
+				wallCell(d), wallCell(f), wallCell(a), ratio(aw, fw),
 				mib(medianInt64(f, rss)), mib(medianInt64(a, rss)), strings.Join(notes, "; "))
 		}
 	}
@@ -746,13 +773,14 @@ func renderReport(o options, samples map[key][]sample, inits map[string]initCost
 		uw := medianDur(un, wall)
 		ucreates := medianDur(un, func(s sample) time.Duration { return s.lastOrder - s.firstReq })
 		fmt.Fprintf(&w, "| storm: `terraform apply` while creates are throttled to %g/s (burst %d); its floor is N ÷ rate | %d | – | %s (N ÷ rate) | %s | %s | – / %s | "+
-			"failed resources %s, orders %s, duplicates %s, throttled %s of %s requests. "+
+			"failed resources %s, orders %s, duplicates %s, throttled %s of %s requests; orders sent more than once %s, at most %s times. "+
 			"First request after %s; creates (first request to last order) took %s, %s the rate's floor. "+
 			"The same apply without the rate limit: %s, creates %s; the storm took %s that |\n",
-			o.stormRate, o.stormBurst, o.storm, secs(rateFloor), secs(aw), ratio(aw, rateFloor), mib(medianInt64(st, rss)),
+			o.stormRate, o.stormBurst, o.storm, secs(rateFloor), wallCell(st), ratio(aw, rateFloor), mib(medianInt64(st, rss)),
 			joinInts(st, func(s sample) int { return o.storm - s.inState }), joinInts(st, func(s sample) int { return s.orders }),
 			joinInts(st, func(s sample) int { return s.dups }), joinInts(st, func(s sample) int { return s.throttled }),
 			joinInts(st, func(s sample) int { return s.requests }),
+			joinInts(st, func(s sample) int { return s.retried }), joinInts(st, func(s sample) int { return s.maxAttempts }),
 			secs(medianDur(st, func(s sample) time.Duration { return s.firstReq })), secs(creates), ratio(creates, rateFloor),
 			secs(uw), secs(ucreates), ratio(aw, uw))
 	}
@@ -762,13 +790,14 @@ func renderReport(o options, samples map[key][]sample, inits map[string]initCost
 			o.initRuns, ms(f.clock), ms(a.clock), ratio(a.clock, f.clock),
 			f.packages, a.packages, kib(f.bytes), kib(a.bytes), f.allocs, a.allocs)
 	}
-	w.WriteString("\nWhere a note shows a list, it has one value per run.\n")
+	w.WriteString("\nA time in brackets is the range over the runs; where a note shows a list, it has one value per run. " +
+		"In the notes, a pair x / y is the floor provider's then alicloud's.\n")
 	return w.String()
 }
 
 // flagsShown returns the flags that differ from the defaults, for the
 // method line.
-func flagsShown(o options) string {
+func flagsShown() string {
 	var s strings.Builder
 	flag.Visit(func(f *flag.Flag) {
 		if f.Name != "out" && f.Name != "terraform" && f.Name != "keep" {
@@ -821,6 +850,20 @@ func joinInts(ss []sample, f func(sample) int) string {
 		return vs[0]
 	}
 	return strings.Join(vs, ", ")
+}
+
+// wallCell is the median wall time of ss, with the range when there are
+// several runs.
+func wallCell(ss []sample) string {
+	m := secs(medianDur(ss, wall))
+	if len(ss) < 2 {
+		return m
+	}
+	lo, hi := ss[0].wall, ss[0].wall
+	for _, s := range ss {
+		lo, hi = min(lo, s.wall), max(hi, s.wall)
+	}
+	return fmt.Sprintf("%s (%.2f–%.2f)", m, lo.Seconds(), hi.Seconds())
 }
 
 func secs(d time.Duration) string {

@@ -54,14 +54,28 @@ func main() {
 	}
 	code := cmd.ProcessState.ExitCode()
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		if f, err := os.OpenFile(os.Getenv("RSSWRAP_LOG"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600); err == nil {
-			cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-			fmt.Fprintf(f, "%s %d %d %d %d %d\n", name, cmd.Process.Pid, ru.Maxrss, cpu.Microseconds(), time.Since(start).Milliseconds(), code)
-			f.Close()
+		cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+		line := fmt.Sprintf("%s %d %d %d %d %d\n", name, cmd.Process.Pid, ru.Maxrss, cpu.Microseconds(), time.Since(start).Milliseconds(), code)
+		if err := appendLine(os.Getenv("RSSWRAP_LOG"), line); err != nil {
+			fmt.Fprintln(os.Stderr, "rsswrap: recording the usage:", err)
 		}
 	}
 	if code < 0 {
 		code = 1 // killed by a signal
 	}
 	os.Exit(code)
+}
+
+// appendLine appends line to the file at path in one write, so that the
+// lines of concurrent wrappers do not interleave.
+func appendLine(path, line string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteString(line); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
 }
