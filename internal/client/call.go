@@ -46,7 +46,8 @@ type rpcResult struct {
 
 // verdict is what one failed attempt means for the loop.
 type verdict struct {
-	retry bool
+	retry     bool
+	throttled bool
 	// maybePlaced is true when the request may have reached the API and
 	// changed something although no success came back.
 	maybePlaced bool
@@ -109,7 +110,7 @@ func (c *Client) do(ctx context.Context, call rpcCall) (*rpcResult, error) {
 		}
 		var wait time.Duration
 		if v.retry && (c.backoff.MaxAttempts == 0 || n < c.backoff.MaxAttempts) {
-			wait = c.backoff.delay(n+1, v.retryAfter, c.cfg.Jitter)
+			wait = c.backoff.delay(n+1, v.throttled, v.retryAfter, c.cfg.Jitter)
 		}
 		c.report(ctx, Attempt{Action: call.action, Number: n, HTTPStatus: v.status, Code: v.code, RequestID: v.requestID, Elapsed: time.Since(start), Err: v.desc, RetryIn: wait})
 		if wait == 0 {
@@ -181,12 +182,13 @@ func classify(err error, wire *wireInfo) verdict {
 		if ra := dara.Int64Value(throttled.RetryAfter); ra > 0 {
 			v.retryAfter = max(v.retryAfter, time.Duration(ra)*time.Millisecond)
 		}
-		v.retry = true
+		v.retry, v.throttled = true, true
 		return v
 	case errors.As(err, &clientErr) && wire.status != 0:
 		v.fromAPI(dara.IntValue(clientErr.StatusCode), dara.StringValue(clientErr.Code), dara.StringValue(clientErr.Message), dara.StringValue(clientErr.RequestId))
 		// Any throttling code is retried, whatever its spelling.
-		v.retry = strings.Contains(v.code, "Throttling")
+		v.throttled = strings.Contains(v.code, "Throttling")
+		v.retry = v.throttled
 		return v
 	case errors.As(err, &serverErr):
 		v.fromAPI(dara.IntValue(serverErr.StatusCode), dara.StringValue(serverErr.Code), dara.StringValue(serverErr.Message), dara.StringValue(serverErr.RequestId))

@@ -78,21 +78,24 @@ func TestValidateEndpoint(t *testing.T) {
 }
 
 func TestRetryPolicy_delay(t *testing.T) {
-	p := RetryPolicy{InitialBackoff: 100 * time.Millisecond, MaxBackoff: time.Second}.withDefaults()
+	p := RetryPolicy{InitialBackoff: 100 * time.Millisecond, MaxBackoff: time.Second, MaxThrottleBackoff: 400 * time.Millisecond}.withDefaults()
 	half := func() float64 { return 0.5 }
 	for _, tc := range []struct {
 		next       int
+		throttled  bool
 		retryAfter time.Duration
 		want       time.Duration
 	}{
-		{2, 0, 75 * time.Millisecond},  // 100ms: 50 fixed + 25 jitter
-		{3, 0, 150 * time.Millisecond}, // 200ms
-		{5, 0, 600 * time.Millisecond}, // 800ms
-		{9, 0, 750 * time.Millisecond}, // capped at 1s
-		{2, 3 * time.Second, 3 * time.Second},
+		{2, false, 0, 75 * time.Millisecond},  // 100ms: 50 fixed + 25 jitter
+		{3, false, 0, 150 * time.Millisecond}, // 200ms
+		{5, false, 0, 600 * time.Millisecond}, // 800ms
+		{9, false, 0, 750 * time.Millisecond}, // capped at 1s
+		{9, true, 0, 300 * time.Millisecond},  // capped at 400ms after throttling
+		{2, false, 3 * time.Second, 3 * time.Second},
+		{9, true, 3 * time.Second, 3 * time.Second}, // the server's retry-after wins
 	} {
-		if got := p.delay(tc.next, tc.retryAfter, half); got != tc.want {
-			t.Errorf("delay(%d, %v) = %v, want %v", tc.next, tc.retryAfter, got, tc.want)
+		if got := p.delay(tc.next, tc.throttled, tc.retryAfter, half); got != tc.want {
+			t.Errorf("delay(%d, throttled %v, %v) = %v, want %v", tc.next, tc.throttled, tc.retryAfter, got, tc.want)
 		}
 	}
 }

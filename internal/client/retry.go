@@ -14,6 +14,10 @@ type RetryPolicy struct {
 	InitialBackoff time.Duration
 	// MaxBackoff caps any one wait (default 5s).
 	MaxBackoff time.Duration
+	// MaxThrottleBackoff caps a wait after throttling (default 1s): the
+	// API throttles by rate, so a long wait only leaves the allowed rate
+	// unused (see make bench's storm). A server's retry-after still wins.
+	MaxThrottleBackoff time.Duration
 	// MaxAttempts caps the attempts; 0 means only the context bounds them.
 	MaxAttempts int
 	// AttemptTimeout bounds one attempt, so that a hung connection is
@@ -28,6 +32,9 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	if p.MaxBackoff <= 0 {
 		p.MaxBackoff = 5 * time.Second
 	}
+	if p.MaxThrottleBackoff <= 0 {
+		p.MaxThrottleBackoff = time.Second
+	}
 	if p.AttemptTimeout <= 0 {
 		p.AttemptTimeout = 60 * time.Second
 	}
@@ -36,13 +43,18 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 
 // delay returns the wait before attempt number next (2, 3, ...): exponential
 // with "equal jitter" (half fixed, half random), never below a server's
-// retry-after, never above MaxBackoff unless the server asked for more.
-func (p RetryPolicy) delay(next int, retryAfter time.Duration, jitter func() float64) time.Duration {
+// retry-after, never above MaxBackoff (MaxThrottleBackoff after throttling)
+// unless the server asked for more.
+func (p RetryPolicy) delay(next int, throttled bool, retryAfter time.Duration, jitter func() float64) time.Duration {
+	limit := p.MaxBackoff
+	if throttled {
+		limit = min(limit, p.MaxThrottleBackoff)
+	}
 	d := p.InitialBackoff
-	for i := 2; i < next && d < p.MaxBackoff; i++ {
+	for i := 2; i < next && d < limit; i++ {
 		d *= 2
 	}
-	d = min(d, p.MaxBackoff)
+	d = min(d, limit)
 	if jitter == nil {
 		jitter = rand.Float64
 	}
