@@ -31,6 +31,9 @@ type CredentialConfig struct {
 	Profile string
 	// ProfileFile is the CLI's config.json; empty means no profile source.
 	ProfileFile string
+	// Profiles is ProfileFile's content when the caller has read it
+	// already; nil means NewCredential reads it when it needs it.
+	Profiles *ProfileFile
 
 	OIDC           *OIDCConfig
 	ECSRoleName    string
@@ -116,9 +119,12 @@ func baseProvider(cfg CredentialConfig, sts string) (providers.CredentialsProvid
 		p, err := providers.NewURLCredentialsProviderBuilder().WithUrl(cfg.CredentialsURI).Build()
 		return p, "credentials_uri", err
 	case cfg.ProfileFile != "":
-		file, err := LoadProfileFile(cfg.ProfileFile)
-		if err != nil {
-			return nil, "", err
+		file := cfg.Profiles
+		if file == nil {
+			var err error
+			if file, err = LoadProfileFile(cfg.ProfileFile); err != nil {
+				return nil, "", err
+			}
 		}
 		name := cfg.Profile
 		if name == "" {

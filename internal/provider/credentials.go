@@ -126,7 +126,9 @@ func (p *AlicloudProvider) credentialConfig(cfg providerModel) (client.Credentia
 	}
 	profileIsSource := c.AccessKey == "" && c.OIDC == nil && c.ECSRoleName == "" && c.CredentialsURI == ""
 	if c.ProfileFile != "" && (explicit || profileIsSource) {
+		// Read once: NewCredential takes the content from here.
 		if f, err := client.LoadProfileFile(c.ProfileFile); err == nil {
+			c.Profiles = f
 			if prof, err := f.Lookup(firstNonEmpty(c.Profile, f.Current)); err == nil {
 				profileRegion = prof.RegionID
 			}
