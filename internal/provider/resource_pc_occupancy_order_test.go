@@ -352,3 +352,23 @@ func checkSignature(e *testEnv, alg string) func(*terraform.State) error {
 		return nil
 	}
 }
+
+// TestAccPCOccupancyOrder_otherAPIError checks the generic diagnostic: the
+// API's code, message, HTTP status and request ID, and no retry of a final
+// 4xx answer.
+func TestAccPCOccupancyOrder_otherAPIError(t *testing.T) {
+	skipUnlessAcc(t)
+	t.Parallel()
+	e := newTestEnv(t)
+	cfg := e.providerBlock(map[string]string{"secret_key": `"not-the-secret"`}) +
+		fmt.Sprintf("\nresource \"alicloud_pc_occupancy_order\" \"test\" {\n  physical_connection_id = %q\n}\n", testPCID)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)Error Creating Occupancy Order.*` + words("HTTP 400, code SignatureDoesNotMatch").String() +
+				`.*` + words("(request ID").String() + `[\s│]+[0-9A-F-]{36}\)`),
+		}},
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(e.checkRequestCount(1), e.checkOrderCount(0)),
+	})
+}
