@@ -365,7 +365,7 @@ func TestAccPCOccupancyOrder_otherAPIError(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
-			Config:      cfg,
+			Config: cfg,
 			ExpectError: regexp.MustCompile(`(?s)Error Creating Occupancy Order.*` + words("HTTP 400, code SignatureDoesNotMatch").String() +
 				`.*` + words("(request ID").String() + `[\s│]+[0-9A-F-]{36}\)`),
 		}},
