@@ -157,42 +157,45 @@ func noCredentialsDetail(profileFile string) string {
 }
 
 // unknownValues reports every provider argument that is only known after
-// apply: the provider cannot be configured with it.
+// apply: the provider cannot be configured with it. The error names the
+// argument and the environment variables that can stand in for it.
 func unknownValues(cfg providerModel) diag.Diagnostics {
 	type arg struct {
 		path path.Path
 		v    attr.Value
+		env  []string
 	}
 	args := []arg{
-		{path.Root("region"), cfg.Region},
-		{path.Root("access_key"), cfg.AccessKey},
-		{path.Root("secret_key"), cfg.SecretKey},
-		{path.Root("security_token"), cfg.SecurityToken},
-		{path.Root("protocol"), cfg.Protocol},
-		{path.Root("profile"), cfg.Profile},
-		{path.Root("shared_credentials_file"), cfg.SharedCredentialsFile},
-		{path.Root("ecs_role_name"), cfg.ECSRoleName},
-		{path.Root("credentials_uri"), cfg.CredentialsURI},
-		{path.Root("endpoints").AtName("vpc"), cfg.Endpoints.VPC},
-		{path.Root("endpoints").AtName("sts"), cfg.Endpoints.STS},
+		{path.Root("region"), cfg.Region, envRegion},
+		{path.Root("access_key"), cfg.AccessKey, envAccessKey},
+		{path.Root("secret_key"), cfg.SecretKey, envSecretKey},
+		{path.Root("security_token"), cfg.SecurityToken, envSecurityToken},
+		{path.Root("protocol"), cfg.Protocol, nil},
+		{path.Root("profile"), cfg.Profile, envProfile},
+		{path.Root("shared_credentials_file"), cfg.SharedCredentialsFile, envProfileFile},
+		{path.Root("ecs_role_name"), cfg.ECSRoleName, envECSRoleName},
+		{path.Root("credentials_uri"), cfg.CredentialsURI, envCredsURI},
+		{path.Root("endpoints").AtName("vpc"), cfg.Endpoints.VPC, envEndpointVPC},
+		{path.Root("endpoints").AtName("sts"), cfg.Endpoints.STS, envEndpointSTS},
 	}
 	if ar := cfg.AssumeRole; ar != nil {
 		b := path.Root("assume_role")
-		args = append(args, arg{b.AtName("role_arn"), ar.RoleARN}, arg{b.AtName("session_name"), ar.SessionName},
-			arg{b.AtName("policy"), ar.Policy}, arg{b.AtName("session_expiration"), ar.SessionExpiration}, arg{b.AtName("external_id"), ar.ExternalID})
+		args = append(args, arg{b.AtName("role_arn"), ar.RoleARN, envRoleARN}, arg{b.AtName("session_name"), ar.SessionName, envSessionName},
+			arg{b.AtName("policy"), ar.Policy, nil}, arg{b.AtName("session_expiration"), ar.SessionExpiration, nil}, arg{b.AtName("external_id"), ar.ExternalID, nil})
 	}
 	if o := cfg.AssumeRoleWithOIDC; o != nil {
 		b := path.Root("assume_role_with_oidc")
-		args = append(args, arg{b.AtName("oidc_provider_arn"), o.OIDCProviderARN}, arg{b.AtName("role_arn"), o.RoleARN},
-			arg{b.AtName("oidc_token"), o.OIDCToken}, arg{b.AtName("oidc_token_file"), o.OIDCTokenFile},
-			arg{b.AtName("role_session_name"), o.RoleSessionName}, arg{b.AtName("policy"), o.Policy}, arg{b.AtName("session_expiration"), o.SessionExpiration})
+		args = append(args, arg{b.AtName("oidc_provider_arn"), o.OIDCProviderARN, envOIDCProvider}, arg{b.AtName("role_arn"), o.RoleARN, envOIDCRoleARN},
+			arg{b.AtName("oidc_token"), o.OIDCToken, nil}, arg{b.AtName("oidc_token_file"), o.OIDCTokenFile, envOIDCTokenFile},
+			arg{b.AtName("role_session_name"), o.RoleSessionName, nil}, arg{b.AtName("policy"), o.Policy, nil}, arg{b.AtName("session_expiration"), o.SessionExpiration, nil})
 	}
 	var diags diag.Diagnostics
 	for _, a := range args {
 		if a.v.IsUnknown() {
 			diags.AddAttributeError(a.path, "Unknown Provider Configuration Value",
 				"The provider cannot be configured with a value that is only known after apply. "+
-					"Set "+a.path.String()+" to a value known at plan time, or apply the resources it depends on first with -target.")
+					"Set "+a.path.String()+" to a value known at plan time"+envAdvice(a.env)+", "+
+					"or apply the resources it depends on first with -target.")
 		}
 	}
 	return diags

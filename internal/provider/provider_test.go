@@ -135,3 +135,30 @@ func TestPCOccupancyOrderResource_deleteWarns(t *testing.T) {
 		t.Fatalf("warning %q: %q", w.Summary(), w.Detail())
 	}
 }
+
+// TestAccProvider_unknownConfigurationValue configures the region from a
+// value only known after apply: the error names the argument and its
+// environment variables, and nothing is sent.
+func TestAccProvider_unknownConfigurationValue(t *testing.T) {
+	skipUnlessAcc(t)
+	t.Parallel()
+	e := newTestEnv(t)
+	cfg := `
+resource "terraform_data" "region" {
+  input = "cn-hangzhou"
+}
+` + e.providerBlock(map[string]string{"region": "terraform_data.region.output"}) + fmt.Sprintf(`
+resource "alicloud_pc_occupancy_order" "test" {
+  physical_connection_id = %q
+}
+`, testPCID)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ExpectError: regexp.MustCompile(`(?s)Unknown Provider Configuration Value.*` +
+				words("Set region to a value known at plan time or one of the environment variables ALICLOUD_REGION, ALIBABA_CLOUD_REGION").String()),
+		}},
+		CheckDestroy: e.checkRequestCount(0),
+	})
+}
