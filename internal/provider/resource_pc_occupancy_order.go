@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -201,13 +202,13 @@ func (r *pcOccupancyOrderResource) Create(ctx context.Context, req resource.Crea
 		return
 	}
 
-	// Values unknown at plan time are known now: check them again before
-	// anything is sent.
-	if plan.InstanceChargeType.ValueString() == client.ChargeTypePrePaid && (plan.PricingCycle.IsNull() || plan.PricingCycle.IsUnknown()) {
-		plan.PricingCycle = types.StringValue(client.CycleMonth)
-	}
-	if plan.InstanceChargeType.ValueString() == client.ChargeTypePostPaid && plan.PricingCycle.IsUnknown() {
-		plan.PricingCycle = types.StringNull()
+	// Terraform plans again with every value known before it creates, and
+	// pricingCycleDefault resolves pricing_cycle then; never send an order
+	// built from an unknown value, and check the terms once more.
+	for name, v := range map[string]attr.Value{"instance_charge_type": plan.InstanceChargeType, "period": plan.Period, "pricing_cycle": plan.PricingCycle, "auto_pay": plan.AutoPay} {
+		if v.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Value Unknown At Create", name+" is still unknown when the order is placed. No request was sent. This is a bug in the provider; please report it.")
+		}
 	}
 	resp.Diagnostics.Append(validateOrderTerms(plan.InstanceChargeType, plan.Period, plan.PricingCycle)...)
 	if resp.Diagnostics.HasError() {

@@ -372,3 +372,36 @@ func TestAccPCOccupancyOrder_otherAPIError(t *testing.T) {
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(e.checkRequestCount(1), e.checkOrderCount(0)),
 	})
 }
+
+// TestAccPCOccupancyOrder_chargeTypeKnownOnlyAtApply takes the charge type
+// from a value unknown at plan time: pricing_cycle is planned unknown, and
+// the order still carries PricingCycle=Month once Terraform plans again
+// with every value known.
+func TestAccPCOccupancyOrder_chargeTypeKnownOnlyAtApply(t *testing.T) {
+	skipUnlessAcc(t)
+	t.Parallel()
+	e := newTestEnv(t)
+	cfg := e.config(fmt.Sprintf(`physical_connection_id = %q
+instance_charge_type = terraform_data.charge.output
+period = 2`, testPCID)) + `
+resource "terraform_data" "charge" {
+  input = "PrePaid"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectUnknownValue(resourceAddr, tfjsonpath.New("pricing_cycle")),
+			}},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				e.checkLastParams(map[string]string{
+					"RegionId": testRegion, "PhysicalConnectionId": testPCID, "AutoPay": "true",
+					"InstanceChargeType": "PrePaid", "Period": "2", "PricingCycle": "Month", "ClientToken": "tf-test-token-0001",
+				}),
+				resource.TestCheckResourceAttr(resourceAddr, "pricing_cycle", "Month"),
+			),
+		}},
+	})
+}
