@@ -17,14 +17,14 @@ trap cleanup EXIT
 
 echo "==> Building the provider and the fake VPC API"
 go build -o "$work/plugins/terraform-provider-alicloud" .
-go build -o "$work/fakevpc" ./cmd/fakevpc
+go build -o "$work/fakealicloud" ./cmd/fakealicloud
 
 # Demo credentials, known only to the fake.
 export ALICLOUD_ACCESS_KEY="LTAI5tDEMOACCESSKEY"
 export ALICLOUD_SECRET_KEY="demo-secret-not-a-real-key"
 
 echo "==> Starting the fake VPC API"
-"$work/fakevpc" -access-key "$ALICLOUD_ACCESS_KEY" -secret-key "$ALICLOUD_SECRET_KEY" \
+"$work/fakealicloud" -access-key "$ALICLOUD_ACCESS_KEY" -secret-key "$ALICLOUD_SECRET_KEY" \
 	-connection pc-bp1hp0wr072f6ambni141:cn-hangzhou:Enabled -addr-file "$work/addr" >"$work/fake.log" 2>&1 &
 fake_pid=$!
 for _ in $(seq 100); do [ -s "$work/addr" ] && break; sleep 0.1; done

@@ -8,7 +8,7 @@
 //	go run ./cmd/bench -n '' -provider-pkg ./some/variant   # the storm only, of another build
 //
 // It builds the alicloud provider, the floor provider and cmd/bench/rsswrap
-// into a temporary directory, starts the fake VPC API (internal/fakevpc)
+// into a temporary directory, starts the fake VPC API (internal/fakealicloud)
 // in-process on 127.0.0.1 for each alicloud run, and points Terraform at the
 // providers with a CLI configuration of its own (dev_overrides, so no
 // `terraform init` and no network). Every run gets a fresh working
@@ -52,7 +52,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pcorder/terraform-provider-alicloud/internal/fakevpc"
+	"github.com/pcorder/terraform-provider-alicloud/internal/fakealicloud"
 )
 
 // Credentials of the fake, sent in the provider block.
@@ -410,7 +410,7 @@ type workspace struct {
 	dir  string
 	kind string
 	n    int
-	fake *fakevpc.Server
+	fake *fakealicloud.Server
 }
 
 // workspace writes the configuration of n resources of kind. For alicloud
@@ -428,7 +428,7 @@ func (b *bench) workspace(kind string, n int, rate float64, burst int) (*workspa
 	case kindFloor:
 		cfg.WriteString("terraform {\n  required_providers {\n    floor = { source = \"bench/floor\" }\n  }\n}\n\nprovider \"floor\" {}\n")
 	case kindAli:
-		ws.fake = fakevpc.New(fakevpc.Config{Credentials: map[string]fakevpc.Credential{accessKey: {AccessKeySecret: secretKey}}})
+		ws.fake = fakealicloud.New(fakealicloud.Config{Credentials: map[string]fakealicloud.Credential{accessKey: {AccessKeySecret: secretKey}}})
 		for i := range n {
 			ws.fake.AddPhysicalConnection(pcID(i), region, "Enabled")
 		}
@@ -730,7 +730,7 @@ func renderReport(o options, samples map[key][]sample, inits map[string]initCost
 	fmt.Fprintf(&w, "Method: `go run ./cmd/bench%s`. Each cell is the median of %d interleaved run(s) (the order of the kinds rotates between repetitions), "+
 		"each in a fresh working directory, with Terraform's default parallelism (10), dev_overrides (no `terraform init`), "+
 		"TF_IN_AUTOMATION=1 and CHECKPOINT_DISABLE=1. Times are the wall time of the whole `terraform` command. "+
-		"The alicloud provider talks plain HTTP to the fake VPC API (internal/fakevpc), served in-process on 127.0.0.1 and sharing the cores. "+
+		"The alicloud provider talks plain HTTP to the fake VPC API (internal/fakealicloud), served in-process on 127.0.0.1 and sharing the cores. "+
 		"Peak RSS is wait4's ru_maxrss of each provider process (a wrapper runs the real provider as its child), the max over the processes Terraform starts during a run; "+
 		"CPU is user+system time summed over them. The floor is cmd/bench/floorprovider: the plugin framework with one state-only resource.\n\n",
 		flagsShown(), o.reps)

@@ -12,7 +12,7 @@ import (
 
 	"github.com/aliyun/credentials-go/credentials"
 
-	"github.com/pcorder/terraform-provider-alicloud/internal/fakevpc"
+	"github.com/pcorder/terraform-provider-alicloud/internal/fakealicloud"
 )
 
 const (
@@ -103,7 +103,7 @@ func TestRetryPolicy_delay(t *testing.T) {
 // fixture is a fake VPC endpoint and a client pointed at it whose sleeps
 // are recorded instead of waited.
 type fixture struct {
-	fake   *fakevpc.Server
+	fake   *fakealicloud.Server
 	client *Client
 	mu     sync.Mutex
 	sleeps []time.Duration
@@ -112,7 +112,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, mutate func(*Config)) *fixture {
 	t.Helper()
-	f := &fixture{fake: fakevpc.New(fakevpc.Config{Credentials: map[string]fakevpc.Credential{testKey: {AccessKeySecret: testSecret}}})}
+	f := &fixture{fake: fakealicloud.New(fakealicloud.Config{Credentials: map[string]fakealicloud.Credential{testKey: {AccessKeySecret: testSecret}}})}
 	addr, err := f.fake.Start()
 	if err != nil {
 		t.Fatal(err)
@@ -163,7 +163,7 @@ func order(token string) OccupancyOrderInput {
 }
 
 // tokensSent returns the ClientToken of every create request the fake saw.
-func tokensSent(f *fakevpc.Server) []string {
+func tokensSent(f *fakealicloud.Server) []string {
 	var out []string
 	for _, r := range f.Requests() {
 		out = append(out, r.Params["ClientToken"])
@@ -185,7 +185,7 @@ func TestCreateOccupancyOrder_sendsExactParameters(t *testing.T) {
 	if len(reqs) != 1 || fmt.Sprint(reqs[0].Params) != fmt.Sprint(want) {
 		t.Fatalf("the fake received %+v, want one request with %v", reqs, want)
 	}
-	if reqs[0].SignatureMethod != fakevpc.AlgorithmACS3 || reqs[0].Version != APIVersion {
+	if reqs[0].SignatureMethod != fakealicloud.AlgorithmACS3 || reqs[0].Version != APIVersion {
 		t.Fatalf("signature %q version %q", reqs[0].SignatureMethod, reqs[0].Version)
 	}
 }
@@ -193,11 +193,11 @@ func TestCreateOccupancyOrder_sendsExactParameters(t *testing.T) {
 func TestCreateOccupancyOrder_retriesWithOneToken(t *testing.T) {
 	f := newFixture(t, nil)
 	f.fake.Inject(
-		fakevpc.Fault{Kind: fakevpc.Throttle, RetryAfter: 2 * time.Second},
-		fakevpc.Fault{Kind: fakevpc.Unavailable},
-		fakevpc.Fault{Kind: fakevpc.Internal},
-		fakevpc.Fault{Kind: fakevpc.Reset},
-		fakevpc.Fault{Kind: fakevpc.LoseResponse},
+		fakealicloud.Fault{Kind: fakealicloud.Throttle, RetryAfter: 2 * time.Second},
+		fakealicloud.Fault{Kind: fakealicloud.Unavailable},
+		fakealicloud.Fault{Kind: fakealicloud.Internal},
+		fakealicloud.Fault{Kind: fakealicloud.Reset},
+		fakealicloud.Fault{Kind: fakealicloud.LoseResponse},
 	)
 	got, err := f.client.CreateOccupancyOrder(context.Background(), order("tok-retry"))
 	if err != nil {
@@ -265,7 +265,7 @@ func TestCreateOccupancyOrder_idempotentParameterMismatch(t *testing.T) {
 
 func TestCreateOccupancyOrder_timeoutIsUnknownOutcome(t *testing.T) {
 	f := newFixture(t, func(c *Config) { c.Sleep = nil })
-	f.fake.Inject(fakevpc.Fault{Kind: fakevpc.Slow, Delay: time.Second})
+	f.fake.Inject(fakealicloud.Fault{Kind: fakealicloud.Slow, Delay: time.Second})
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	_, err := f.client.CreateOccupancyOrder(ctx, order("tok-slow"))
@@ -326,7 +326,7 @@ func TestCreateOccupancyOrder_hmacSHA1(t *testing.T) {
 	if _, err := f.client.CreateOccupancyOrder(context.Background(), order("tok-v2")); err != nil {
 		t.Fatal(err)
 	}
-	if r := f.fake.Requests()[0]; r.SignatureMethod != fakevpc.AlgorithmRPC || r.Params["ClientToken"] != "tok-v2" {
+	if r := f.fake.Requests()[0]; r.SignatureMethod != fakealicloud.AlgorithmRPC || r.Params["ClientToken"] != "tok-v2" {
 		t.Fatalf("request %+v", r)
 	}
 }
@@ -388,7 +388,7 @@ func TestCreateOccupancyOrder_cancelStopsRetries(t *testing.T) {
 		c.Retry.InitialBackoff, c.Retry.MaxBackoff = time.Hour, time.Hour
 	})
 	for range 5 {
-		f.fake.Inject(fakevpc.Fault{Kind: fakevpc.Unavailable})
+		f.fake.Inject(fakealicloud.Fault{Kind: fakealicloud.Unavailable})
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	f.client.cfg.OnAttempt = func(context.Context, Attempt) { cancel() }

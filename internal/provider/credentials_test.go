@@ -12,7 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
-	"github.com/pcorder/terraform-provider-alicloud/internal/fakevpc"
+	"github.com/pcorder/terraform-provider-alicloud/internal/fakealicloud"
 )
 
 const (
@@ -164,7 +164,7 @@ func TestAccProvider_credentialsURI(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
-			Config: e.orderConfig(fmt.Sprintf("  credentials_uri = %q", "https://"+e.addr+fakevpc.CredentialsURIPath)),
+			Config: e.orderConfig(fmt.Sprintf("  credentials_uri = %q", "https://"+e.addr+fakealicloud.CredentialsURIPath)),
 			Check:  e.checkSignedBy("", "CredentialsURI", ""),
 		}},
 	})
@@ -191,7 +191,7 @@ func TestAccProvider_profileModes(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			// StsToken: the fake requires this token with the second key.
-			e := newCredEnv(t, withCredential(testAccessKey2, fakevpc.Credential{AccessKeySecret: testSecretKey2, SecurityToken: "CAIS-profile-token"}))
+			e := newCredEnv(t, withCredential(testAccessKey2, fakealicloud.Credential{AccessKeySecret: testSecretKey2, SecurityToken: "CAIS-profile-token"}))
 			dir := t.TempDir()
 			file := writeProfileFile(t, dir)
 			resource.Test(t, resource.TestCase{

@@ -13,7 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/pcorder/terraform-provider-alicloud/internal/fakevpc"
+	"github.com/pcorder/terraform-provider-alicloud/internal/fakealicloud"
 )
 
 // checkOneToken fails unless every create request carried token.
@@ -33,12 +33,12 @@ func TestAccPCOccupancyOrder_faultsBeforeSuccess(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name     string
-		faults   []fakevpc.Fault
+		faults   []fakealicloud.Fault
 		requests int
 	}{
-		{"throttling, 503 and 500", []fakevpc.Fault{{Kind: fakevpc.Throttle}, {Kind: fakevpc.Unavailable}, {Kind: fakevpc.Internal}}, 4},
-		{"connection reset", []fakevpc.Fault{{Kind: fakevpc.Reset}, {Kind: fakevpc.Reset}}, 3},
-		{"response lost after the order was committed", []fakevpc.Fault{{Kind: fakevpc.LoseResponse}}, 2},
+		{"throttling, 503 and 500", []fakealicloud.Fault{{Kind: fakealicloud.Throttle}, {Kind: fakealicloud.Unavailable}, {Kind: fakealicloud.Internal}}, 4},
+		{"connection reset", []fakealicloud.Fault{{Kind: fakealicloud.Reset}, {Kind: fakealicloud.Reset}}, 3},
+		{"response lost after the order was committed", []fakealicloud.Fault{{Kind: fakealicloud.LoseResponse}}, 2},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -123,7 +123,7 @@ func TestAccPCOccupancyOrder_timeoutThenRecover(t *testing.T) {
 	skipUnlessAcc(t)
 	t.Parallel()
 	e := newTestEnv(t)
-	e.fake.Inject(fakevpc.Fault{Kind: fakevpc.Slow, Delay: 3 * time.Second})
+	e.fake.Inject(fakealicloud.Fault{Kind: fakealicloud.Slow, Delay: 3 * time.Second})
 	body := fmt.Sprintf(`physical_connection_id = %q
 instance_charge_type = "PrePaid"
 period = 4

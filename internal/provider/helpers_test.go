@@ -18,7 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/pcorder/terraform-provider-alicloud/internal/client"
-	"github.com/pcorder/terraform-provider-alicloud/internal/fakevpc"
+	"github.com/pcorder/terraform-provider-alicloud/internal/fakealicloud"
 )
 
 // Credentials the fake knows and the tests sign with.
@@ -41,7 +41,7 @@ const (
 // parallel without touching the process environment.
 type testEnv struct {
 	t      *testing.T
-	fake   *fakevpc.Server
+	fake   *fakealicloud.Server
 	addr   string
 	env    map[string]string
 	tokens atomic.Int64
@@ -54,13 +54,13 @@ type testEnv struct {
 var testCertificate *tls.Certificate
 
 func TestMain(m *testing.M) {
-	cert, pem, err := fakevpc.NewCertificate()
+	cert, pem, err := fakealicloud.NewCertificate()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "creating the test certificate:", err)
 		os.Exit(1)
 	}
 	testCertificate = &cert
-	f, err := os.CreateTemp("", "fakevpc-ca-*.pem")
+	f, err := os.CreateTemp("", "fakealicloud-ca-*.pem")
 	if err == nil {
 		_, err = f.Write(pem)
 		err = errors.Join(err, f.Close())
@@ -78,7 +78,7 @@ func TestMain(m *testing.M) {
 }
 
 type envSettings struct {
-	fake fakevpc.Config
+	fake fakealicloud.Config
 	opts Options
 	tls  bool
 }
@@ -94,7 +94,7 @@ func withSignatureAlgorithm(alg string) envOption {
 }
 
 // withCredential makes the fake know (or re-know) one AccessKey.
-func withCredential(key string, c fakevpc.Credential) envOption {
+func withCredential(key string, c fakealicloud.Credential) envOption {
 	return func(s *envSettings) { s.fake.Credentials[key] = c }
 }
 
@@ -106,7 +106,7 @@ func withTLS() envOption {
 func newTestEnv(t *testing.T, opts ...envOption) *testEnv {
 	t.Helper()
 	s := envSettings{
-		fake: fakevpc.Config{Credentials: map[string]fakevpc.Credential{
+		fake: fakealicloud.Config{Credentials: map[string]fakealicloud.Credential{
 			testAccessKey:  {AccessKeySecret: testSecretKey},
 			testAccessKey2: {AccessKeySecret: testSecretKey2},
 		}},
@@ -120,7 +120,7 @@ func newTestEnv(t *testing.T, opts ...envOption) *testEnv {
 		o(&s)
 	}
 	e := &testEnv{t: t, env: map[string]string{}, opts: s.opts}
-	e.fake = fakevpc.New(s.fake)
+	e.fake = fakealicloud.New(s.fake)
 	var addr string
 	var err error
 	if s.tls {
@@ -181,8 +181,8 @@ func (e *testEnv) config(body string) string {
 
 // createRequests returns the CreatePhysicalConnectionOccupancyOrder requests
 // the fake received.
-func (e *testEnv) createRequests() []fakevpc.Request {
-	var out []fakevpc.Request
+func (e *testEnv) createRequests() []fakealicloud.Request {
+	var out []fakealicloud.Request
 	for _, r := range e.fake.Requests() {
 		if r.Action == client.ActionCreateOccupancyOrder {
 			out = append(out, r)

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pcorder/terraform-provider-alicloud/internal/fakevpc"
+	"github.com/pcorder/terraform-provider-alicloud/internal/fakealicloud"
 )
 
 // TestAccProvider_traceLogHasNoSecrets runs a whole apply through the real
@@ -31,14 +31,14 @@ func TestAccProvider_traceLogHasNoSecrets(t *testing.T) {
 		secret = "sts-secret-V9q2Lm5Xw8Rt"
 		token  = "CAIS-sts-security-token-Pk3Jd7Hs1Qa"
 	)
-	fake := fakevpc.New(fakevpc.Config{Credentials: map[string]fakevpc.Credential{key: {AccessKeySecret: secret, SecurityToken: token}}})
+	fake := fakealicloud.New(fakealicloud.Config{Credentials: map[string]fakealicloud.Credential{key: {AccessKeySecret: secret, SecurityToken: token}}})
 	addr, err := fake.Start()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(fake.Close)
 	fake.AddPhysicalConnection(testPCID, testRegion, "Enabled")
-	fake.Inject(fakevpc.Fault{Kind: fakevpc.Throttle}, fakevpc.Fault{Kind: fakevpc.LoseResponse})
+	fake.Inject(fakealicloud.Fault{Kind: fakealicloud.Throttle}, fakealicloud.Fault{Kind: fakealicloud.LoseResponse})
 
 	dir := t.TempDir()
 	plugins := filepath.Join(dir, "plugins")

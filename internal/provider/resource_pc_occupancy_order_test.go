@@ -12,7 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/pcorder/terraform-provider-alicloud/internal/fakevpc"
+	"github.com/pcorder/terraform-provider-alicloud/internal/fakealicloud"
 )
 
 func TestAccPCOccupancyOrder_postPaidDefaults(t *testing.T) {
@@ -46,7 +46,7 @@ func TestAccPCOccupancyOrder_postPaidDefaults(t *testing.T) {
 						"InstanceChargeType":   "PostPaid",
 						"ClientToken":          "tf-test-token-0001",
 					}),
-					checkSignature(e, fakevpc.AlgorithmACS3),
+					checkSignature(e, fakealicloud.AlgorithmACS3),
 				),
 			},
 			// The plan after apply is empty (the framework checks) and
@@ -335,7 +335,7 @@ func TestAccPCOccupancyOrder_hmacSHA1Signature(t *testing.T) {
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
 			Config: e.config(fmt.Sprintf("physical_connection_id = %q", testPCID)),
-			Check:  resource.ComposeAggregateTestCheckFunc(e.checkRequestCount(1), checkSignature(e, fakevpc.AlgorithmRPC)),
+			Check:  resource.ComposeAggregateTestCheckFunc(e.checkRequestCount(1), checkSignature(e, fakealicloud.AlgorithmRPC)),
 		}},
 	})
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/pcorder/terraform-provider-alicloud/internal/client"
-	"github.com/pcorder/terraform-provider-alicloud/internal/fakevpc"
+	"github.com/pcorder/terraform-provider-alicloud/internal/fakealicloud"
 )
 
 // TestAccProvider_https orders over HTTPS, the default protocol, from a
@@ -20,7 +20,7 @@ import (
 func TestAccProvider_https(t *testing.T) {
 	skipUnlessAcc(t)
 	t.Parallel()
-	fake := fakevpc.New(fakevpc.Config{Credentials: map[string]fakevpc.Credential{testAccessKey: {AccessKeySecret: testSecretKey}}})
+	fake := fakealicloud.New(fakealicloud.Config{Credentials: map[string]fakealicloud.Credential{testAccessKey: {AccessKeySecret: testSecretKey}}})
 	addr, certPEM, err := fake.StartTLS()
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package fakevpc
+package fakealicloud
 
 import (
 	"crypto/ecdsa"
@@ -42,7 +42,7 @@ func NewCertificate() (cert tls.Certificate, certPEM []byte, err error) {
 	now := time.Now()
 	tmpl := &x509.Certificate{
 		SerialNumber:          serial,
-		Subject:               pkix.Name{CommonName: "fakevpc"},
+		Subject:               pkix.Name{CommonName: "fakealicloud"},
 		NotBefore:             now.Add(-time.Hour),
 		NotAfter:              now.Add(CertificateValidity),
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
@@ -67,7 +67,7 @@ func NewCertificate() (cert tls.Certificate, certPEM []byte, err error) {
 // certificatePEM encodes the certificate chain of cert in PEM.
 func certificatePEM(cert *tls.Certificate) ([]byte, error) {
 	if len(cert.Certificate) == 0 {
-		return nil, errors.New("fakevpc: the TLS certificate has no certificate")
+		return nil, errors.New("fakealicloud: the TLS certificate has no certificate")
 	}
 	var out []byte
 	for _, der := range cert.Certificate {

@@ -1,4 +1,4 @@
-package fakevpc
+package fakealicloud
 
 import (
 	"encoding/json"
@@ -24,7 +24,7 @@ const (
 	testOIDCArn     = "acs:ram::1234567890123456:oidc-provider/k8s"
 	testOIDCToken   = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQifQ.c2lnbmF0dXJl"
 	testSTSPolicy   = `{"Version":"1","Statement":[{"Effect":"Allow","Action":"vpc:*","Resource":"*"}]}`
-	testSessionName = "fakevpc-test@session_1"
+	testSessionName = "fakealicloud-test@session_1"
 )
 
 // newSTSServer starts a TLS server on the real clock (credentials-go signs
@@ -338,7 +338,7 @@ func TestCredentialsURI(t *testing.T) {
 	}
 	// Not recorded as API requests.
 	for _, r := range s.Requests() {
-		if r.Action != ActionCreateOrder {
+		if r.Action != ActionCreateOccupancyOrder {
 			t.Errorf("record %+v", r)
 		}
 	}

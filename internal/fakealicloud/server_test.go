@@ -1,4 +1,4 @@
-package fakevpc
+package fakealicloud
 
 import (
 	"bytes"
@@ -93,7 +93,7 @@ type call struct {
 }
 
 func newCall(algo string, date time.Time, params map[string]string) call {
-	return call{algo: algo, ak: testAK, secret: testSecret, action: ActionCreateOrder, version: APIVersion, params: params, date: date}
+	return call{algo: algo, ak: testAK, secret: testSecret, action: ActionCreateOccupancyOrder, version: APIVersion, params: params, date: date}
 }
 
 func orderParams(token string) map[string]string {
@@ -300,7 +300,7 @@ func TestCreateOrderSuccess(t *testing.T) {
 					t.Fatalf("requests %+v", reqs)
 				}
 				got := reqs[0]
-				if got.Action != ActionCreateOrder || got.Version != APIVersion || got.SignatureMethod != algo ||
+				if got.Action != ActionCreateOccupancyOrder || got.Version != APIVersion || got.SignatureMethod != algo ||
 					got.AccessKeyID != testAK || got.SecurityToken != "" || got.HTTPStatus != 200 || got.Code != "" ||
 					got.OrderID != "203167309740138" || got.Lost || got.RequestID != r.requestID || !got.Time.Equal(clk.Now()) {
 					t.Errorf("record %+v", got)
@@ -386,7 +386,7 @@ func TestAuthenticationErrors(t *testing.T) {
 			}
 
 			// Unsigned request.
-			req, _ = http.NewRequest(http.MethodPost, "http://"+addr+"/?Action="+ActionCreateOrder, nil)
+			req, _ = http.NewRequest(http.MethodPost, "http://"+addr+"/?Action="+ActionCreateOccupancyOrder, nil)
 			wantErr(t, send(t, req), 400, "IncompleteSignature")
 
 			// No fault is consumed by rejected requests.

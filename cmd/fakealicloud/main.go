@@ -1,7 +1,7 @@
-// Command fakevpc serves the fake Alibaba Cloud VPC endpoint of package
-// internal/fakevpc on a loopback address, for demos and manual tests.
+// Command fakealicloud serves the fake Alibaba Cloud VPC endpoint of package
+// internal/fakealicloud on a loopback address, for demos and manual tests.
 //
-//	fakevpc -access-key AK -secret-key SK -connection pc-123:cn-hangzhou:Enabled -addr-file /tmp/addr
+//	fakealicloud -access-key AK -secret-key SK -connection pc-123:cn-hangzhou:Enabled -addr-file /tmp/addr
 //
 // It prints the address it listens on, then serves until SIGINT or SIGTERM.
 // Committed orders and received requests are at GET /_fake/orders and
@@ -20,12 +20,12 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/pcorder/terraform-provider-alicloud/internal/fakevpc"
+	"github.com/pcorder/terraform-provider-alicloud/internal/fakealicloud"
 )
 
 func main() {
 	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "fakevpc:", strings.TrimPrefix(err.Error(), "fakevpc: "))
+		fmt.Fprintln(os.Stderr, "fakealicloud:", strings.TrimPrefix(err.Error(), "fakealicloud: "))
 		os.Exit(1)
 	}
 }
@@ -56,8 +56,8 @@ func run() error {
 		return fmt.Errorf("-access-key and -secret-key are required")
 	}
 
-	s := fakevpc.New(fakevpc.Config{
-		Credentials:     map[string]fakevpc.Credential{*accessKey: {AccessKeySecret: *secretKey, SecurityToken: *token}},
+	s := fakealicloud.New(fakealicloud.Config{
+		Credentials:     map[string]fakealicloud.Credential{*accessKey: {AccessKeySecret: *secretKey, SecurityToken: *token}},
 		OrderIDAsString: *asString,
 		OnRequest:       logRequest,
 	})
@@ -89,7 +89,7 @@ func run() error {
 
 // logRequest prints one line per API request: what was asked, what was
 // answered. It prints no credential: the AccessKeyId only.
-func logRequest(r fakevpc.Request) {
+func logRequest(r fakealicloud.Request) {
 	keys := make([]string, 0, len(r.Params))
 	for k := range r.Params {
 		keys = append(keys, k)

@@ -1,4 +1,4 @@
-package fakevpc
+package fakealicloud
 
 import (
 	"crypto/tls"
@@ -29,7 +29,7 @@ func runTests(m *testing.M) int {
 		return 1
 	}
 	testCert, testCertPEM = cert, certPEM
-	dir, err := os.MkdirTemp("", "fakevpc-test-")
+	dir, err := os.MkdirTemp("", "fakealicloud-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

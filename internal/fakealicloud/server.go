@@ -1,4 +1,4 @@
-// Package fakevpc is an in-process fake of Alibaba Cloud's VPC RPC endpoint
+// Package fakealicloud is an in-process fake of Alibaba Cloud's VPC RPC endpoint
 // (API version 2016-04-28) for tests, demos and benchmarks.
 //
 // It verifies both signatures the darabonba-openapi v2 SDK produces
@@ -22,7 +22,7 @@
 // process trusts (see NewCertificate).
 //
 // The fake uses only the standard library and listens on loopback only.
-package fakevpc
+package fakealicloud
 
 import (
 	"context"
@@ -44,8 +44,8 @@ import (
 // APIVersion is the only VPC API version the fake accepts.
 const APIVersion = "2016-04-28"
 
-// ActionCreateOrder is the only action the fake implements.
-const ActionCreateOrder = "CreatePhysicalConnectionOccupancyOrder"
+// ActionCreateOccupancyOrder is the only action the fake implements.
+const ActionCreateOccupancyOrder = "CreatePhysicalConnectionOccupancyOrder"
 
 // HostID is the HostId of every error answer.
 const HostID = "vpc.aliyuncs.com"
@@ -368,7 +368,7 @@ func (s *Server) serve(ln net.Listener) (string, error) {
 	if s.closed {
 		s.mu.Unlock()
 		_ = ln.Close()
-		return "", errors.New("fakevpc: server closed")
+		return "", errors.New("fakealicloud: server closed")
 	}
 	s.servers = append(s.servers, srv)
 	s.mu.Unlock()
@@ -381,7 +381,7 @@ func (s *Server) serve(ln net.Listener) (string, error) {
 func checkLoopback(addr string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return fmt.Errorf("fakevpc: bad listen address %q: %w", addr, err)
+		return fmt.Errorf("fakealicloud: bad listen address %q: %w", addr, err)
 	}
 	if host == "localhost" {
 		return nil
@@ -389,7 +389,7 @@ func checkLoopback(addr string) error {
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 		return nil
 	}
-	return fmt.Errorf("fakevpc: refusing to listen on non-loopback address %q", addr)
+	return fmt.Errorf("fakealicloud: refusing to listen on non-loopback address %q", addr)
 }
 
 // Close stops every listener, closes open connections and releases

@@ -1,4 +1,4 @@
-package fakevpc
+package fakealicloud
 
 import (
 	"context"
@@ -37,7 +37,7 @@ func sdkCall(t *testing.T, cfg *openapi.Config, params map[string]string, inBody
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	return client.CallApiWithCtx(ctx, &openapi.Params{
-		Action:      dara.String(ActionCreateOrder),
+		Action:      dara.String(ActionCreateOccupancyOrder),
 		Version:     dara.String(APIVersion),
 		Protocol:    dara.String("HTTP"),
 		Pathname:    dara.String("/"),
@@ -107,7 +107,7 @@ func TestSDKCompatibility(t *testing.T) {
 						wantToken = stsToken
 					}
 					if rec.SignatureMethod != wantMethod || rec.SecurityToken != wantToken || rec.HTTPStatus != 200 ||
-						rec.Action != ActionCreateOrder || rec.Version != APIVersion || fmt.Sprint(rec.Params) != fmt.Sprint(p) ||
+						rec.Action != ActionCreateOccupancyOrder || rec.Version != APIVersion || fmt.Sprint(rec.Params) != fmt.Sprint(p) ||
 						rec.OrderID != string(body.Data.OrderID) {
 						t.Errorf("record %+v", rec)
 					}

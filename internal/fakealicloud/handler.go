@@ -1,4 +1,4 @@
-package fakevpc
+package fakealicloud
 
 import (
 	"crypto/hmac"
@@ -207,7 +207,7 @@ func (s *Server) process(r *http.Request, rec *Request) outcome {
 			return outcome{err: invalidVersion()}
 		}
 		return s.assumeRole(rec, params)
-	case ActionCreateOrder:
+	case ActionCreateOccupancyOrder:
 		// Below.
 	default:
 		return outcome{err: errorf(http.StatusNotFound, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.")}

@@ -1,4 +1,4 @@
-package fakevpc
+package fakealicloud
 
 import (
 	"net/http"
