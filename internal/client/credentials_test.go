@@ -50,7 +50,6 @@ func TestNewCredential_sources(t *testing.T) {
 		{"circular chain", CredentialConfig{ProfileFile: file, Profile: "loop"}, "", "circular"},
 		{"unsupported mode", CredentialConfig{ProfileFile: file, Profile: "sso"}, "", `mode "CloudSSO" is not supported`},
 		{"unknown profile", CredentialConfig{ProfileFile: file, Profile: "nope"}, "", `no profile named "nope" (profiles: ak, ecs, loop, sso)`},
-		{"half a key pair", CredentialConfig{AccessKey: "LTAIx"}, "", "must be set together"},
 		{"nothing", CredentialConfig{}, "", "no credentials"},
 	}
 	for _, tc := range cases {

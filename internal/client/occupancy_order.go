@@ -9,8 +9,15 @@ import (
 )
 
 // ActionCreateOccupancyOrder orders the resource occupancy fee of an Express
-// Connect physical connection.
+// Connect physical connection (VPC).
 const ActionCreateOccupancyOrder = "CreatePhysicalConnectionOccupancyOrder"
+
+// Error codes of ActionCreateOccupancyOrder that callers treat specially.
+const (
+	CodeConnectionNotFound          = "InvalidPhysicalConnectionId.NotFound"
+	CodeNotAllowedInState           = "Forbidden.NotAllowedInState"
+	CodeIdempotentParameterMismatch = "IdempotentParameterMismatch"
+)
 
 // Valid values of OccupancyOrderInput fields.
 const (
@@ -31,6 +38,10 @@ type OccupancyOrderInput struct {
 	Period int64
 	// PricingCycle is sent when non-empty.
 	PricingCycle string
+	// AutoRenew is sent when not nil.
+	AutoRenew *bool
+	// AutoRenewDuration (months) is sent when non-zero.
+	AutoRenewDuration int64
 	// ClientToken is required: every attempt carries it, so the API
 	// returns the first order instead of placing a second.
 	ClientToken string
@@ -64,7 +75,13 @@ func (c *Client) CreateOccupancyOrder(ctx context.Context, in OccupancyOrderInpu
 	if in.PricingCycle != "" {
 		q["PricingCycle"] = in.PricingCycle
 	}
-	res, err := c.do(ctx, rpcCall{action: ActionCreateOccupancyOrder, query: q, clientToken: in.ClientToken})
+	if in.AutoRenew != nil {
+		q["AutoRenew"] = strconv.FormatBool(*in.AutoRenew)
+	}
+	if in.AutoRenewDuration != 0 {
+		q["AutoRenewDuration"] = strconv.FormatInt(in.AutoRenewDuration, 10)
+	}
+	res, err := c.do(ctx, rpcCall{action: ActionCreateOccupancyOrder, version: APIVersion, endpoint: c.cfg.Endpoint, query: q, clientToken: in.ClientToken})
 	if err != nil {
 		return nil, err
 	}
