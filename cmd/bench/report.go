@@ -1,0 +1,184 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// renderReport is the Markdown the benchmark prints and writes.
+func renderReport(o options, samples map[key][]sample, inits map[string]initCost, machineLine string) string {
+	planN := o.planN()
+	var w strings.Builder
+	fmt.Fprintf(&w, "# Benchmark of alicloud_pc_occupancy_order (issue 5)\n\n%s\n\n", machineLine)
+	fmt.Fprintf(&w, "Method: `go run ./cmd/bench%s`. Each cell is the median of %d interleaved run(s) (the order of the kinds rotates between repetitions), "+
+		"each in a fresh working directory, with Terraform's default parallelism (10), dev_overrides (no `terraform init`), "+
+		"TF_IN_AUTOMATION=1 and CHECKPOINT_DISABLE=1. Times are the wall time of the whole `terraform` command. "+
+		"The alicloud provider talks plain HTTP to the fake VPC API (internal/fakealicloud), served in-process on 127.0.0.1 and sharing the cores. "+
+		"Peak RSS is wait4's ru_maxrss of each provider process (a wrapper runs the real provider as its child), the max over the processes Terraform starts during a run; "+
+		"CPU is user+system time summed over them. The floor is cmd/bench/floorprovider: the plugin framework with one state-only resource.\n\n",
+		flagsShown(), o.reps)
+
+	w.WriteString("| Measure | N | terraform_data | floor provider | alicloud | alicloud ÷ floor | peak RSS floor / alicloud | Notes |\n")
+	w.WriteString("|---|--:|--:|--:|--:|--:|--:|---|\n")
+	for _, measure := range []string{"apply", "plan"} {
+		for _, n := range o.ns {
+			if measure == "plan" && n != planN {
+				continue
+			}
+			d, f, a := samples[key{measure, n, kindData}], samples[key{measure, n, kindFloor}], samples[key{measure, n, kindAli}]
+			if len(a) == 0 {
+				continue
+			}
+			label := "`terraform apply -auto-approve`"
+			var notes []string
+			if measure == "plan" {
+				label = "`terraform plan`, unchanged"
+				notes = append(notes, fmt.Sprintf("API requests during the plan: %s (Read is state-only); exit code %s (0: no changes)",
+					listPerRun(a, func(s sample) int { return s.requests }), listPerRun(a, func(s sample) int { return s.exit })))
+			} else {
+				notes = append(notes, fmt.Sprintf("orders %s, duplicates %s", listPerRun(a, func(s sample) int { return s.orders }),
+					listPerRun(a, func(s sample) int { return s.dups })))
+			}
+			notes = append(notes, fmt.Sprintf("provider processes per run %d / %d; CPU, Terraform + provider: terraform_data %s, floor %s + %s, alicloud %s + %s",
+				medianInt(f, providerProcsOf), medianInt(a, providerProcsOf),
+				formatSeconds(medianDuration(d, terraformCPUOf)), formatSeconds(medianDuration(f, terraformCPUOf)), formatSeconds(medianDuration(f, providerCPUOf)),
+				formatSeconds(medianDuration(a, terraformCPUOf)), formatSeconds(medianDuration(a, providerCPUOf))))
+			fw, aw := medianDuration(f, elapsedOf), medianDuration(a, elapsedOf)
+			fmt.Fprintf(&w, "| %s | %d | %s | %s | %s | %s | %s / %s | %s |\n", label, n,
+				elapsedCell(d), elapsedCell(f), elapsedCell(a), formatRatio(aw, fw),
+				formatMiB(medianInt64(f, peakRSSOf)), formatMiB(medianInt64(a, peakRSSOf)), strings.Join(notes, "; "))
+		}
+	}
+	if st := samples[key{"storm", o.storm, kindAli}]; len(st) > 0 {
+		rateFloor := time.Duration(float64(o.storm) / o.stormRate * float64(time.Second))
+		aw := medianDuration(st, elapsedOf)
+		creates := medianDuration(st, createPhaseOf)
+		un := samples[key{"unlimited", o.storm, kindAli}]
+		uw := medianDuration(un, elapsedOf)
+		ucreates := medianDuration(un, createPhaseOf)
+		fmt.Fprintf(&w, "| storm: `terraform apply` while creates are throttled to %g/s (burst %d); its floor is N ÷ rate | %d | – | %s (N ÷ rate) | %s | %s | – / %s | "+
+			"failed resources %s, orders %s, duplicates %s, throttled %s of %s requests; orders sent more than once %s, at most %s times. "+
+			"First request after %s; creates (first request to last order) took %s, %s the rate's floor. "+
+			"The same apply without the rate limit: %s, creates %s; the storm took %s that |\n",
+			o.stormRate, o.stormBurst, o.storm, formatSeconds(rateFloor), elapsedCell(st), formatRatio(aw, rateFloor), formatMiB(medianInt64(st, peakRSSOf)),
+			listPerRun(st, func(s sample) int { return o.storm - s.inState }), listPerRun(st, func(s sample) int { return s.orders }),
+			listPerRun(st, func(s sample) int { return s.dups }), listPerRun(st, func(s sample) int { return s.throttled }),
+			listPerRun(st, func(s sample) int { return s.requests }),
+			listPerRun(st, func(s sample) int { return s.retried }), listPerRun(st, func(s sample) int { return s.maxAttempts }),
+			formatSeconds(medianDuration(st, func(s sample) time.Duration { return s.firstReq })), formatSeconds(creates), formatRatio(creates, rateFloor),
+			formatSeconds(uw), formatSeconds(ucreates), formatRatio(aw, uw))
+	}
+	if f, a := inits[kindFloor], inits[kindAli]; a.packages > 0 {
+		fmt.Fprintf(&w, "| start-up: sum of init times (GODEBUG=inittrace=1), median of %d | 1 | – | %.2f ms | %.2f ms | %s | – | "+
+			"packages with init work %d / %d; allocated at init %s / %s in %d / %d allocations |\n",
+			o.initRuns, milliseconds(f.clock), milliseconds(a.clock), formatRatio(a.clock, f.clock),
+			f.packages, a.packages, formatKiB(f.bytes), formatKiB(a.bytes), f.allocs, a.allocs)
+	}
+	w.WriteString("\nA time in brackets is the range over the runs; where a note shows a list, it has one value per run. " +
+		"In the notes, a pair x / y is the floor provider's then alicloud's.\n")
+	return w.String()
+}
+
+// flagsShown returns the flags that differ from the defaults, for the
+// method line.
+func flagsShown() string {
+	var s strings.Builder
+	flag.Visit(func(f *flag.Flag) {
+		if f.Name != "out" && f.Name != "terraform" && f.Name != "keep" {
+			fmt.Fprintf(&s, " -%s=%s", f.Name, f.Value)
+		}
+	})
+	return s.String()
+}
+
+// What the report takes the median of.
+func elapsedOf(s sample) time.Duration      { return s.elapsed }
+func providerCPUOf(s sample) time.Duration  { return s.providerCPU }
+func terraformCPUOf(s sample) time.Duration { return s.terraformCPU }
+func createPhaseOf(s sample) time.Duration  { return s.lastOrder - s.firstReq }
+func peakRSSOf(s sample) int64              { return s.peakRSSKiB }
+func providerProcsOf(s sample) int          { return s.providerProcs }
+
+func medianDuration(ss []sample, f func(sample) time.Duration) time.Duration {
+	return median(ss, f, func(a, b time.Duration) time.Duration { return (a + b) / 2 })
+}
+
+func medianInt64(ss []sample, f func(sample) int64) int64 {
+	return median(ss, f, func(a, b int64) int64 { return (a + b) / 2 })
+}
+
+func medianInt(ss []sample, f func(sample) int) int {
+	return median(ss, f, func(a, b int) int { return (a + b) / 2 })
+}
+
+// median of f over ss; mid averages the middle two of an even count.
+func median[T int | int64 | time.Duration](ss []sample, f func(sample) T, mid func(T, T) T) T {
+	if len(ss) == 0 {
+		return 0
+	}
+	vs := make([]T, len(ss))
+	for i, s := range ss {
+		vs[i] = f(s)
+	}
+	slices.Sort(vs)
+	if len(vs)%2 == 1 {
+		return vs[len(vs)/2]
+	}
+	return mid(vs[len(vs)/2-1], vs[len(vs)/2])
+}
+
+// listPerRun lists f over the runs, or gives the one value when all agree.
+func listPerRun(ss []sample, f func(sample) int) string {
+	var vs []string
+	for _, s := range ss {
+		vs = append(vs, strconv.Itoa(f(s)))
+	}
+	if len(slices.Compact(slices.Clone(vs))) == 1 {
+		return vs[0]
+	}
+	return strings.Join(vs, ", ")
+}
+
+// elapsedCell is the median wall time of ss, with the range when there are
+// several runs.
+func elapsedCell(ss []sample) string {
+	m := formatSeconds(medianDuration(ss, elapsedOf))
+	if len(ss) < 2 {
+		return m
+	}
+	lo, hi := ss[0].elapsed, ss[0].elapsed
+	for _, s := range ss {
+		lo, hi = min(lo, s.elapsed), max(hi, s.elapsed)
+	}
+	return fmt.Sprintf("%s (%.2f–%.2f)", m, lo.Seconds(), hi.Seconds())
+}
+
+func formatSeconds(d time.Duration) string {
+	if d == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f s", d.Seconds())
+}
+
+func milliseconds(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// formatRatio is a ÷ b, or a dash when either is missing.
+func formatRatio(a, b time.Duration) string {
+	if a == 0 || b == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f×", float64(a)/float64(b))
+}
+
+func formatMiB(kib int64) string {
+	if kib == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.0f MiB", float64(kib)/1024)
+}
+
+func formatKiB(bytes int64) string { return fmt.Sprintf("%.0f KiB", float64(bytes)/1024) }

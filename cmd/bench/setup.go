@@ -1,0 +1,138 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// bench holds what every run shares.
+type bench struct {
+	log     func(string, ...any)
+	tf      string   // the Terraform CLI
+	tmp     string   // everything the benchmark writes
+	realDir string   // the real provider binaries
+	env     []string // Terraform's environment, without RSSWRAP_LOG
+	runs    int      // counts runs, to name their logs
+}
+
+// moduleRoot returns the directory of the go.mod in force.
+func moduleRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	gomod := strings.TrimSpace(string(out))
+	if err != nil || gomod == "" || gomod == os.DevNull {
+		return "", fmt.Errorf("run from inside the module: go env GOMOD says %q (%v)", gomod, err)
+	}
+	return filepath.Dir(gomod), nil
+}
+
+// setup builds the binaries, finds Terraform and writes its CLI
+// configuration and environment.
+func (b *bench) setup(root, providerPkg, terraform string) error {
+	wrapper := filepath.Join(b.tmp, "rsswrap")
+	for _, build := range [][2]string{
+		{filepath.Join(b.realDir, providerExe[kindAli]), providerPkg},
+		{filepath.Join(b.realDir, providerExe[kindFloor]), "./cmd/bench/floorprovider"},
+		{wrapper, "./cmd/bench/rsswrap"},
+	} {
+		b.log("go build -o %s %s", build[0], build[1])
+		cmd := exec.Command("go", "build", "-o", build[0], build[1])
+		cmd.Dir, cmd.Stdout, cmd.Stderr = root, os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("go build %s: %w", build[1], err)
+		}
+	}
+	// Each provider's dev_overrides directory holds only rsswrap, under the
+	// provider's name; rsswrap runs the real one from realDir.
+	overrides := map[string]string{}
+	for kind, exe := range providerExe {
+		dir := filepath.Join(b.tmp, "wrap", kind)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		if err := os.Link(wrapper, filepath.Join(dir, exe)); err != nil {
+			return err
+		}
+		overrides[kind] = dir
+	}
+	cliConfig := filepath.Join(b.tmp, "terraformrc")
+	err := os.WriteFile(cliConfig, []byte(fmt.Sprintf(`disable_checkpoint = true
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/pcorder/alicloud" = %q
+    "registry.terraform.io/bench/floor"      = %q
+  }
+  direct {}
+}
+`, overrides[kindAli], overrides[kindFloor])), 0o644)
+	if err != nil {
+		return err
+	}
+
+	if b.tf = terraform; b.tf == "" {
+		cmd := exec.Command("bash", "scripts/ensure-terraform.sh")
+		cmd.Dir, cmd.Stderr = root, os.Stderr
+		out, err := cmd.Output()
+		if err != nil {
+			return fmt.Errorf("scripts/ensure-terraform.sh: %w", err)
+		}
+		b.tf = strings.TrimSpace(string(out))
+	}
+
+	// Terraform's environment: ours, less anything that configures
+	// Terraform or the provider from outside.
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "TF_") || strings.HasPrefix(name, "ALICLOUD_") || strings.HasPrefix(name, "ALIBABA_CLOUD_") ||
+			name == "CHECKPOINT_DISABLE" || name == "GODEBUG" || name == "DEBUG" {
+			continue
+		}
+		b.env = append(b.env, kv)
+	}
+	b.env = append(b.env,
+		"TF_CLI_CONFIG_FILE="+cliConfig,
+		"TF_IN_AUTOMATION=1",
+		"CHECKPOINT_DISABLE=1",
+		"NO_PROXY=127.0.0.1,localhost",
+		"RSSWRAP_REAL_DIR="+b.realDir,
+	)
+	return nil
+}
+
+func (b *bench) terraformVersion() (string, error) {
+	cmd := exec.Command(b.tf, "version", "-json")
+	cmd.Env = b.env
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("%s version: %w", b.tf, err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		return "", fmt.Errorf("%s version -json: %w", b.tf, err)
+	}
+	return "v" + v.Version, nil
+}
+
+// describeMachine names the machine and the tools, on one line.
+func describeMachine(tfVersion string) string {
+	arch, _ := exec.Command("uname", "-m").Output()
+	cpuModel := "unknown CPU"
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				cpuModel = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	return fmt.Sprintf("Machine: %s, %s, %d cores; %s; Terraform %s; %s.",
+		strings.TrimSpace(string(arch)), cpuModel, runtime.NumCPU(), runtime.Version(), tfVersion,
+		time.Now().UTC().Format("2006-01-02 15:04 MST"))
+}

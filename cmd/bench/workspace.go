@@ -1,0 +1,259 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pcorder/terraform-provider-alicloud/internal/fakealicloud"
+)
+
+// sample is one measured Terraform command.
+type sample struct {
+	elapsed       time.Duration // wall time of the whole command
+	exit          int
+	providerProcs int           // provider processes started
+	peakRSSKiB    int64         // max over the provider processes
+	providerCPU   time.Duration // user+system CPU, summed over the provider processes
+	terraformCPU  time.Duration // user+system CPU of Terraform itself
+	// The fake's view, for alicloud runs.
+	requests, throttled, orders, dups, inState int
+	retried, maxAttempts                       int           // orders sent more than once; most sends of one order
+	firstReq, lastOrder                        time.Duration // since the command started
+}
+
+// workspace is one fresh working directory with a configuration of n
+// resources of one kind and, for alicloud, its own fake VPC API.
+type workspace struct {
+	b    *bench
+	dir  string
+	kind string
+	n    int
+	fake *fakealicloud.Server
+}
+
+// workspace writes the configuration of n resources of kind. For alicloud
+// it starts a fake knowing n physical connections, limited to rate creates
+// per second when rate > 0.
+func (b *bench) workspace(kind string, n int, rate float64, burst int) (*workspace, error) {
+	dir, err := os.MkdirTemp(b.tmp, "run-")
+	if err != nil {
+		return nil, err
+	}
+	ws := &workspace{b: b, dir: dir, kind: kind, n: n}
+	var addr string
+	if kind == kindAli {
+		ws.fake = fakealicloud.New(fakealicloud.Config{Credentials: map[string]fakealicloud.Credential{accessKey: {AccessKeySecret: secretKey}}})
+		for i := range n {
+			ws.fake.AddPhysicalConnection(physicalConnectionID(i), region, "Enabled")
+		}
+		if rate > 0 {
+			ws.fake.SetRateLimit(rate, burst)
+		}
+		if addr, err = ws.fake.Start(); err != nil {
+			ws.close()
+			return nil, err
+		}
+	}
+	cfg := configuration(kind, n, addr)
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o644); err != nil {
+		ws.close()
+		return nil, err
+	}
+	return ws, nil
+}
+
+func (ws *workspace) close() {
+	if ws.fake != nil {
+		ws.fake.Close()
+	}
+	os.RemoveAll(ws.dir) //nolint:errcheck // Under tmp, which goes too.
+}
+
+// measure runs `terraform plan -input=false -no-color args...` for the
+// measure "plan", `terraform apply ...` for any other, and checks its outcome: problem is "" when the run did
+// what it should (an apply created every resource, exactly one order each;
+// a plan found no change and sent no request).
+func (ws *workspace) measure(measure string, args ...string) (s sample, problem string, err error) {
+	b := ws.b
+	b.runs++
+	name := fmt.Sprintf("%03d-%s-%d-%s", b.runs, measure, ws.n, ws.kind)
+	logPath := filepath.Join(b.tmp, "logs", name+".log")
+	rssLog := filepath.Join(b.tmp, "rss", name)
+	for _, p := range []string{logPath, rssLog} {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return s, "", err
+		}
+	}
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return s, "", err
+	}
+	defer func() { _ = logFile.Close() }() // only read back for a failure's tail
+
+	command := measure
+	if command != "plan" {
+		command = "apply"
+	}
+	var before int
+	if ws.fake != nil {
+		before = len(ws.fake.Requests())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, b.tf, append([]string{command, "-input=false", "-no-color"}, args...)...)
+	cmd.Dir, cmd.Stdout, cmd.Stderr = ws.dir, logFile, logFile
+	cmd.Env = append(slices.Clip(b.env), "RSSWRAP_LOG="+rssLog)
+	start := time.Now()
+	err = cmd.Run()
+	s.elapsed = time.Since(start)
+	var exitErr *exec.ExitError
+	if err != nil && !errors.As(err, &exitErr) {
+		return s, "", fmt.Errorf("%s: %w", name, err)
+	}
+	s.exit = cmd.ProcessState.ExitCode()
+
+	if err := readRSSLog(rssLog, &s); err != nil {
+		return s, "", err
+	}
+	// wait4 counts the descendants Terraform waited for (the wrappers, so
+	// the providers) in Terraform's own usage.
+	s.terraformCPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime() - s.providerCPU
+	if s.inState, err = countState(filepath.Join(ws.dir, "terraform.tfstate")); err != nil {
+		return s, "", err
+	}
+	if ws.fake != nil {
+		ws.countRequests(&s, before, start)
+	}
+
+	var problems []string
+	switch {
+	case command == "plan" && s.exit == 2:
+		problems = append(problems, "the plan of the unchanged configuration has changes")
+	case s.exit != 0:
+		problems = append(problems, fmt.Sprintf("terraform %s exited %d", command, s.exit))
+	}
+	if s.inState != ws.n {
+		problems = append(problems, fmt.Sprintf("%d of %d resources in state", s.inState, ws.n))
+	}
+	if ws.fake != nil {
+		if command == "plan" && s.requests != 0 {
+			problems = append(problems, fmt.Sprintf("the plan sent %d requests to the API", s.requests))
+		}
+		if s.orders != ws.n || s.dups != 0 {
+			problems = append(problems, fmt.Sprintf("%d orders (%d duplicates) for %d resources", s.orders, s.dups, ws.n))
+		}
+	}
+	if len(problems) > 0 && measure != "storm" {
+		logFile.Sync() //nolint:errcheck // Best effort, for the tail below.
+		b.log("%s: %s; the end of %s:\n%s", name, strings.Join(problems, "; "), logPath, lastLines(logPath, 15))
+	}
+	return s, strings.Join(problems, "; "), nil
+}
+
+// countRequests fills in the fake's view of a run: the requests after the
+// first `before`, the throttled ones, retries, orders and duplicates, and
+// the times of the first request and the last order since start.
+func (ws *workspace) countRequests(s *sample, before int, start time.Time) {
+	reqs := ws.fake.Requests()[before:]
+	s.requests = len(reqs)
+	for _, r := range reqs {
+		if r.Code == "Throttling.User" {
+			s.throttled++
+		}
+		if r.Code == "" && r.HTTPStatus == 200 && r.Time.Sub(start) > s.lastOrder {
+			s.lastOrder = r.Time.Sub(start)
+		}
+	}
+	if len(reqs) > 0 {
+		s.firstReq = reqs[0].Time.Sub(start)
+	}
+	// Every attempt of one create carries the same client token.
+	attempts := map[string]int{}
+	for _, r := range reqs {
+		attempts[r.Params["ClientToken"]]++
+	}
+	for _, a := range attempts {
+		if a > 1 {
+			s.retried++
+		}
+		s.maxAttempts = max(s.maxAttempts, a)
+	}
+	orders := ws.fake.Orders()
+	s.orders = len(orders)
+	seen := map[string]bool{}
+	for _, o := range orders {
+		if seen[o.PhysicalConnectionID] {
+			s.dups++
+		}
+		seen[o.PhysicalConnectionID] = true
+	}
+}
+
+// readRSSLog adds up the lines rsswrap wrote for a run.
+func readRSSLog(path string, s *sample) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil // no provider process (terraform_data)
+	}
+	if err != nil {
+		return err
+	}
+	defer func() { _ = f.Close() }() // read-only
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var (
+			name                                    string
+			pid, maxRSSKiB, cpuMicros, wallMS, exit int64
+		)
+		if _, err := fmt.Sscan(sc.Text(), &name, &pid, &maxRSSKiB, &cpuMicros, &wallMS, &exit); err != nil {
+			return fmt.Errorf("%s: %q: %w", path, sc.Text(), err)
+		}
+		s.providerProcs++
+		s.peakRSSKiB = max(s.peakRSSKiB, maxRSSKiB)
+		s.providerCPU += time.Duration(cpuMicros) * time.Microsecond
+	}
+	return sc.Err()
+}
+
+// countState counts the resource instances in a local state file.
+func countState(path string) (int, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	var st struct {
+		Resources []struct {
+			Mode      string            `json:"mode"`
+			Instances []json.RawMessage `json:"instances"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(data, &st); err != nil {
+		return 0, fmt.Errorf("%s: %w", path, err)
+	}
+	n := 0
+	for _, r := range st.Resources {
+		if r.Mode == "managed" {
+			n += len(r.Instances)
+		}
+	}
+	return n, nil
+}
+
+// lastLines returns the last n lines of the file at path, indented.
+func lastLines(path string, n int) string {
+	data, _ := os.ReadFile(path)
+	ls := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	return "  " + strings.Join(ls[max(0, len(ls)-n):], "\n  ")
+}
