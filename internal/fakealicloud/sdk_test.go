@@ -1,53 +1,14 @@
 package fakealicloud
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
 	"github.com/alibabacloud-go/tea/dara"
 )
-
-// sdkCall makes one CreatePhysicalConnectionOccupancyOrder call with the
-// real darabonba-openapi v2 SDK, the way the provider does: RPC style, POST
-// to "/", the parameters in the query (or in a form body when inBody).
-func sdkCall(t *testing.T, cfg *openapi.Config, params map[string]string, inBody bool) (map[string]any, error) {
-	t.Helper()
-	client, err := openapi.NewClient(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req := &openapi.OpenApiRequest{}
-	if inBody {
-		body := map[string]any{}
-		for k, v := range params {
-			body[k] = v
-		}
-		req.Body = body
-	} else {
-		req.Query = map[string]*string{}
-		for k, v := range params {
-			req.Query[k] = dara.String(v)
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	return client.CallApiWithCtx(ctx, &openapi.Params{
-		Action:      dara.String(ActionCreateOccupancyOrder),
-		Version:     dara.String(APIVersion),
-		Protocol:    dara.String("HTTP"),
-		Pathname:    dara.String("/"),
-		Method:      dara.String("POST"),
-		AuthType:    dara.String("AK"),
-		Style:       dara.String("RPC"),
-		ReqBodyType: dara.String("formData"),
-		BodyType:    dara.String("string"),
-	}, req, &dara.RuntimeOptions{})
-}
 
 // TestSDKCompatibility signs real requests with darabonba-openapi v2, with
 // both signature algorithms, with and without a security token, with the

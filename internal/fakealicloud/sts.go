@@ -1,16 +1,10 @@
 package fakealicloud
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
-	"maps"
-	"math/big"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // STSAPIVersion is the only STS API version the fake accepts.
@@ -29,21 +23,6 @@ const (
 // STSHostID is the HostId of the error answers to STS actions.
 const STSHostID = "sts.aliyuncs.com"
 
-// Values of IssuedCredential.Via.
-const (
-	ViaAssumeRole         = ActionAssumeRole
-	ViaAssumeRoleWithOIDC = ActionAssumeRoleWithOIDC
-	ViaCredentialsURI     = "CredentialsURI"
-)
-
-// CredentialsURIPath is the path of the credentials URI: a GET there issues
-// a temporary AccessKey, answered as credentials-go's URL provider
-// (ALIBABA_CLOUD_CREDENTIALS_URI) expects.
-const CredentialsURIPath = "/_fake/credentials"
-
-// RedactedValue replaces a secret parameter (OIDCToken) in Request.Params.
-const RedactedValue = "REDACTED"
-
 // Limits and default of the DurationSeconds of temporary credentials.
 const (
 	MinDurationSeconds     = 900
@@ -51,11 +30,11 @@ const (
 	DefaultDurationSeconds = 3600
 )
 
-// expirationLayout is the format of the Expiration of issued credentials.
-const expirationLayout = "2006-01-02T15:04:05Z"
-
-// secretParams are business parameters recorded as RedactedValue.
-var secretParams = []string{"OIDCToken"}
+// role is a RAM role that AssumeRole and AssumeRoleWithOIDC may assume.
+type role struct {
+	id         string // the RoleId, in AssumedRoleId
+	externalID string
+}
 
 // AddRole registers (or replaces) a RAM role, by its ARN such as
 // "acs:ram::1234567890123456:role/terraform", that AssumeRole and
@@ -82,23 +61,6 @@ func (s *Server) AddOIDCToken(providerArn, token string) {
 	s.oidcTokens[providerArn][token] = true
 }
 
-// Issued returns a copy of the records of every temporary AccessKey issued,
-// in order of issue.
-func (s *Server) Issued() []IssuedCredential {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.issued)
-}
-
-// stsCredentials is the Credentials object of an STS answer, and the body
-// of a credentials URI answer.
-type stsCredentials struct {
-	AccessKeyID     string `json:"AccessKeyId"`
-	AccessKeySecret string
-	SecurityToken   string
-	Expiration      string
-}
-
 // assumedRoleUser is the AssumedRoleUser object of an STS answer.
 type assumedRoleUser struct {
 	Arn           string
@@ -111,25 +73,6 @@ type stsBody struct {
 	RequestID       string `json:"RequestId"`
 	AssumedRoleUser assumedRoleUser
 	Credentials     stsCredentials
-}
-
-// credentialsURIBody is the JSON of a successful credentials URI answer.
-type credentialsURIBody struct {
-	Code string
-	stsCredentials
-	LastUpdated string
-}
-
-// redactParams returns a copy of p with the secret parameters, when
-// present, replaced by RedactedValue.
-func redactParams(p map[string]string) map[string]string {
-	out := maps.Clone(p)
-	for _, k := range secretParams {
-		if _, ok := out[k]; ok {
-			out[k] = RedactedValue
-		}
-	}
-	return out
 }
 
 // stsParams are the validated parameters common to both STS actions.
@@ -250,84 +193,4 @@ func (s *Server) issueForRole(rec *Request, r role, v stsParams, ic IssuedCreden
 		AssumedRoleUser: assumedRoleUser{Arn: arn, AssumedRoleID: r.id + ":" + v.sessionName},
 		Credentials:     creds,
 	}}
-}
-
-// issue makes a temporary AccessKey valid for ic.DurationSeconds from now,
-// registers it, records it with ic (filling in AccessKeyID and Expiration)
-// and returns it. The caller holds s.mu.
-func (s *Server) issue(ic IssuedCredential) stsCredentials {
-	now := s.cfg.Now()
-	exp := now.Add(time.Duration(ic.DurationSeconds) * time.Second).UTC().Truncate(time.Second)
-	c := stsCredentials{
-		AccessKeySecret: randomString(44, alphanumeric),
-		SecurityToken:   "CAIS" + randomBase64(190),
-		Expiration:      exp.Format(expirationLayout),
-	}
-	for {
-		c.AccessKeyID = "STS." + randomString(28, alphanumeric)
-		if _, taken := s.creds[c.AccessKeyID]; !taken {
-			break
-		}
-	}
-	s.creds[c.AccessKeyID] = Credential{AccessKeySecret: c.AccessKeySecret, SecurityToken: c.SecurityToken, Expiration: exp}
-	ic.AccessKeyID, ic.Expiration = c.AccessKeyID, exp
-	s.issued = append(s.issued, ic)
-	return c
-}
-
-// serveCredentialsURI answers GET /_fake/credentials with a new temporary
-// AccessKey, valid DefaultDurationSeconds or the DurationSeconds query
-// parameter (1 to MaxDurationSeconds; short lifetimes make credentials-go
-// refresh at every use), in the format credentials-go's URL provider parses.
-func (s *Server) serveCredentialsURI(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	if r.Method != http.MethodGet {
-		w.Header().Set("Allow", "GET")
-		w.WriteHeader(http.StatusMethodNotAllowed)
-		json.NewEncoder(w).Encode(map[string]string{"Code": "MethodNotAllowed", "Message": "Use GET."}) //nolint:errcheck // The client may have gone.
-		return
-	}
-	duration := DefaultDurationSeconds
-	if d := r.URL.Query().Get("DurationSeconds"); d != "" {
-		n, err := strconv.Atoi(d)
-		if err != nil || n < 1 || n > MaxDurationSeconds {
-			w.WriteHeader(http.StatusBadRequest)
-			json.NewEncoder(w).Encode(map[string]string{"Code": "InvalidParameter.DurationSeconds", "Message": "DurationSeconds must be 1 to 43200."}) //nolint:errcheck // The client may have gone.
-			return
-		}
-		duration = n
-	}
-	s.mu.Lock()
-	c := s.issue(IssuedCredential{Via: ViaCredentialsURI, DurationSeconds: duration})
-	s.mu.Unlock()
-	body, _ := json.Marshal(credentialsURIBody{Code: "Success", stsCredentials: c, LastUpdated: s.cfg.Now().UTC().Format(expirationLayout)})
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	w.Write(body) //nolint:errcheck // The client may have gone.
-}
-
-const alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-
-// randomString returns n characters drawn uniformly from alphabet with
-// crypto/rand.
-func randomString(n int, alphabet string) string {
-	limit := big.NewInt(int64(len(alphabet)))
-	b := make([]byte, n)
-	for i := range b {
-		k, err := rand.Int(rand.Reader, limit)
-		if err != nil {
-			panic(err)
-		}
-		b[i] = alphabet[k.Int64()]
-	}
-	return string(b)
-}
-
-// randomBase64 returns n random bytes in standard, padded base64, so that
-// the result contains '+', '/' and '=' as real security tokens do.
-func randomBase64(n int) string {
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	return base64.StdEncoding.EncodeToString(b)
 }

@@ -1,0 +1,30 @@
+// Package fakealicloud is an in-process fake of the Alibaba Cloud RPC
+// endpoints the provider talks to, for tests, demos and benchmarks. It uses
+// only the standard library and listens on loopback only.
+//
+// What it fakes, by file:
+//
+//   - vpc.go: the VPC API (version 2016-04-28) action
+//     CreatePhysicalConnectionOccupancyOrder, with ClientToken idempotency,
+//     on physical connections registered with AddPhysicalConnection.
+//   - sts.go and credentials.go: the parts of STS (version 2015-04-01) that
+//     github.com/aliyun/credentials-go uses: AssumeRole (signed) for roles
+//     registered with AddRole, the anonymous AssumeRoleWithOIDC for tokens
+//     registered with AddOIDCToken, and a credentials URI
+//     (ALIBABA_CLOUD_CREDENTIALS_URI) at GET /_fake/credentials. Each issues
+//     a fresh temporary AccessKey, with a SecurityToken and an expiration,
+//     that the server then accepts until it expires (by Config.Now); Issued
+//     lists them. credentials-go reaches STS over HTTPS only and trusts the
+//     system roots, so use StartTLS with a certificate from NewCertificate
+//     that the process trusts (see tls.go).
+//   - auth.go and sign.go: independent verification of both signatures the
+//     darabonba-openapi v2 SDK produces (ACS3-HMAC-SHA256 in the
+//     Authorization header, and the older HMAC-SHA1 Signature parameter),
+//     with timestamps, nonces and security tokens.
+//   - faults.go: injected faults (throttling, 5xx, lost responses, slow
+//     answers, connection resets), random response loss and a rate limit.
+//   - records.go: every API request is recorded, accepted or not (Requests),
+//     and so is every committed order (Orders).
+//   - admin.go: the read-only state endpoint under /_fake/.
+//   - dispatch.go: parsing, dispatch by action and the encoding of answers.
+package fakealicloud

@@ -1,0 +1,168 @@
+package fakealicloud
+
+import (
+	"context"
+	"fmt"
+	mathrand "math/rand"
+	"net/http"
+	"time"
+)
+
+// FaultKind says what an injected Fault does.
+type FaultKind int
+
+const (
+	// Throttle answers HTTP 400 Throttling.User, with a Retry-After header
+	// when Fault.RetryAfter is positive. Nothing is committed.
+	Throttle FaultKind = iota + 1
+	// Unavailable answers HTTP 503 ServiceUnavailable. Nothing is committed.
+	Unavailable
+	// Internal answers HTTP 500 InternalError. Nothing is committed.
+	Internal
+	// LoseResponse processes the request normally (committing the order if
+	// it is valid), then closes the connection without answering.
+	LoseResponse
+	// Slow waits Fault.Delay, or until the client goes away or the server
+	// closes, then processes the request normally.
+	Slow
+	// Reset closes the connection (with a TCP reset) before processing the
+	// request. Nothing is committed.
+	Reset
+)
+
+// String returns the name of the fault kind.
+func (k FaultKind) String() string {
+	switch k {
+	case Throttle:
+		return "Throttle"
+	case Unavailable:
+		return "Unavailable"
+	case Internal:
+		return "Internal"
+	case LoseResponse:
+		return "LoseResponse"
+	case Slow:
+		return "Slow"
+	case Reset:
+		return "Reset"
+	}
+	return fmt.Sprintf("FaultKind(%d)", int(k))
+}
+
+// Fault is one injected misbehaviour; see Server.Inject.
+type Fault struct {
+	// Kind is what happens.
+	Kind FaultKind
+	// RetryAfter, for Throttle, sets the Retry-After header (in whole
+	// seconds, rounded up) when positive.
+	RetryAfter time.Duration
+	// Delay, for Slow, is how long the answer is held back.
+	Delay time.Duration
+}
+
+// Inject appends faults to a queue. Each CreatePhysicalConnectionOccupancyOrder
+// request that passes authentication and the rate limit consumes the first
+// queued fault, if any. Other requests consume none.
+func (s *Server) Inject(f ...Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, f...)
+}
+
+// SetLossRate makes the server drop, with probability p, the answer to a
+// request that has just committed a new order: the connection is closed
+// without a response. Draws come from a math/rand source seeded with seed,
+// so a sequence of requests is reproducible. p <= 0 turns loss off.
+func (s *Server) SetLossRate(p float64, seed int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lossRate = p
+	s.lossRNG = mathrand.New(mathrand.NewSource(seed))
+}
+
+// SetRateLimit limits CreatePhysicalConnectionOccupancyOrder requests with a
+// token bucket of burst tokens refilled at perSecond tokens per second (by
+// Config.Now). A request finding the bucket empty is answered HTTP 400
+// Throttling.User before anything else happens to it. perSecond <= 0 turns
+// the limit off; burst < 1 counts as 1.
+func (s *Server) SetRateLimit(perSecond float64, burst int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rate = perSecond
+	s.burst = float64(max(burst, 1))
+	s.bucket = s.burst
+	s.bucketTime = s.cfg.Now()
+}
+
+// allowCreate takes a token from the rate limiter. The caller holds s.mu.
+func (s *Server) allowCreate(now time.Time) bool {
+	if s.rate <= 0 {
+		return true
+	}
+	if elapsed := now.Sub(s.bucketTime).Seconds(); elapsed > 0 {
+		s.bucket = min(s.burst, s.bucket+elapsed*s.rate)
+	}
+	s.bucketTime = now
+	if s.bucket < 1 {
+		return false
+	}
+	s.bucket--
+	return true
+}
+
+// wait blocks for d, or until ctx is done or the server closes.
+func (s *Server) wait(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	case <-s.done:
+	}
+}
+
+// takeFault removes the first queued fault and names it in rec; it returns
+// nil when none is queued.
+func (s *Server) takeFault(rec *Request) *Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.faults) == 0 {
+		return nil
+	}
+	f := s.faults[0]
+	s.faults = s.faults[1:]
+	rec.Fault = f.Kind.String()
+	return &f
+}
+
+// applyFault does what f (which may be nil) does before the action runs:
+// either it answers instead of the action (stop), or it lets the action run
+// (after a Slow wait) and says whether to drop the answer.
+func (s *Server) applyFault(ctx context.Context, f *Fault) (stop *outcome, drop bool) {
+	if f == nil {
+		return nil, false
+	}
+	switch f.Kind {
+	case Throttle:
+		e := throttled()
+		e.retryAfter = f.RetryAfter
+		return &outcome{err: e}, false
+	case Unavailable:
+		return &outcome{err: errorf(http.StatusServiceUnavailable, "ServiceUnavailable", "The request has failed due to a temporary failure of the server.")}, false
+	case Internal:
+		return &outcome{err: errorf(http.StatusInternalServerError, "InternalError", "The request processing has failed due to some unknown error, exception or failure.")}, false
+	case Reset:
+		return &outcome{reset: true}, false
+	case Slow:
+		s.wait(ctx, f.Delay)
+	case LoseResponse:
+		return nil, true
+	}
+	return nil, false
+}
+
+// throttled is the answer to a request over the rate limit or hit by a
+// Throttle fault.
+func throttled() *apiError {
+	return errorf(http.StatusBadRequest, "Throttling.User", "Request was denied due to user flow control.")
+}

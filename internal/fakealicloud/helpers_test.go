@@ -1,0 +1,392 @@
+package fakealicloud
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
+	"github.com/alibabacloud-go/tea/dara"
+)
+
+const (
+	testAK     = "LTAItestkey"
+	testSecret = "test-secret"
+	stsAK      = "STS.testkey"
+	stsSecret  = "sts-secret"
+	stsToken   = "sts-token-value"
+	testPC     = "pc-test1"
+	testRegion = "cn-hangzhou"
+)
+
+// The certificate every TLS test server of the package serves. Its PEM is
+// the file SSL_CERT_FILE names, so that clients using the system roots
+// (credentials-go clones http.DefaultTransport) trust it: Go loads the
+// system roots once per process, at the first verification, so this must
+// happen before any test runs.
+var (
+	testCert    tls.Certificate
+	testCertPEM []byte
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(runTests(m))
+}
+
+func runTests(m *testing.M) int {
+	cert, certPEM, err := NewCertificate()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "NewCertificate:", err)
+		return 1
+	}
+	testCert, testCertPEM = cert, certPEM
+	dir, err := os.MkdirTemp("", "fakealicloud-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer func() { _ = os.RemoveAll(dir) }()
+	path := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(path, certPEM, 0o600); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if err := os.Setenv("SSL_CERT_FILE", path); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	// credentials-go prefers these to what its builders are given.
+	for _, name := range []string{"ALIBABA_CLOUD_OIDC_TOKEN", "ALIBABA_CLOUD_OIDC_TOKEN_FILE", "ALIBABA_CLOUD_CREDENTIALS_URI"} {
+		_ = os.Unsetenv(name)
+	}
+	return m.Run()
+}
+
+// clock is a settable clock for the server under test.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// newTestServer starts a server with two keys (one needing a token) and one
+// Enabled connection, on a fixed clock.
+func newTestServer(t *testing.T, mod func(*Config)) (*Server, string, *clock) {
+	t.Helper()
+	clk := &clock{t: time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)}
+	cfg := Config{
+		Credentials: map[string]Credential{
+			testAK: {AccessKeySecret: testSecret},
+			stsAK:  {AccessKeySecret: stsSecret, SecurityToken: stsToken},
+		},
+		Now: clk.Now,
+	}
+	if mod != nil {
+		mod(&cfg)
+	}
+	s := New(cfg)
+	s.AddPhysicalConnection(testPC, testRegion, "Enabled")
+	return s, start(t, s), clk
+}
+
+func start(t *testing.T, s *Server) string {
+	t.Helper()
+	addr, err := s.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return addr
+}
+
+// startTLS serves s over TLS, which must use the shared test certificate,
+// and returns the address.
+func startTLS(t *testing.T, s *Server) string {
+	t.Helper()
+	addr, certPEM, err := s.StartTLS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	if !bytes.Equal(certPEM, testCertPEM) {
+		t.Fatal("StartTLS did not serve Config.TLSCertificate")
+	}
+	return addr
+}
+
+// systemRootsClient is a client like credentials-go's: a clone of
+// http.DefaultTransport, trusting the system roots (SSL_CERT_FILE).
+func systemRootsClient() *http.Client {
+	transport, _ := http.DefaultTransport.(*http.Transport)
+	return &http.Client{Transport: transport.Clone(), Timeout: 30 * time.Second}
+}
+
+var nonceSeq atomic.Int64
+
+// call describes a signed API call made by the tests.
+type call struct {
+	algo          string // AlgorithmACS3 or AlgorithmRPC
+	ak, secret    string
+	token         string
+	action        string
+	version       string
+	params        map[string]string
+	inBody        bool // send params as a form body instead of the query
+	date          time.Time
+	nonce         string
+	stamp         string // overrides date when set
+	tamperHeaders func(h map[string]string)
+}
+
+func newCall(algo string, date time.Time, params map[string]string) call {
+	return call{algo: algo, ak: testAK, secret: testSecret, action: ActionCreateOccupancyOrder, version: APIVersion, params: params, date: date}
+}
+
+func orderParams(token string) map[string]string {
+	p := map[string]string{
+		"RegionId":             testRegion,
+		"PhysicalConnectionId": testPC,
+		"InstanceChargeType":   "PrePaid",
+		"PricingCycle":         "Month",
+		"Period":               "1",
+		"AutoPay":              "true",
+	}
+	if token != "" {
+		p["ClientToken"] = token
+	}
+	return p
+}
+
+func encode(m map[string]string) string {
+	v := url.Values{}
+	for k, x := range m {
+		v.Set(k, x)
+	}
+	return v.Encode()
+}
+
+// request builds the signed *http.Request for c against addr.
+func (c call) request(t *testing.T, addr string) *http.Request {
+	t.Helper()
+	nonce := c.nonce
+	if nonce == "" {
+		nonce = fmt.Sprintf("nonce-%d", nonceSeq.Add(1))
+	}
+	stamp := c.date.UTC().Format("2006-01-02T15:04:05Z")
+	if c.stamp != "" {
+		stamp = c.stamp
+	}
+	query := map[string]string{}
+	var body string
+	if c.inBody {
+		body = encode(c.params)
+	} else {
+		for k, v := range c.params {
+			query[k] = v
+		}
+	}
+	var headers map[string]string
+	switch c.algo {
+	case AlgorithmACS3:
+		headers = map[string]string{
+			"host":                  addr,
+			"x-acs-action":          c.action,
+			"x-acs-version":         c.version,
+			"x-acs-date":            stamp,
+			"x-acs-signature-nonce": nonce,
+			"x-acs-content-sha256":  HashPayload([]byte(body)),
+		}
+		if c.token != "" {
+			headers["x-acs-security-token"] = c.token
+		}
+		if body != "" {
+			headers["content-type"] = "application/x-www-form-urlencoded"
+		}
+		sig := SignACS3(http.MethodPost, "/", query, headers, headers["x-acs-content-sha256"], c.secret)
+		signed := ACS3SignedHeaders(headers)
+		if c.tamperHeaders != nil {
+			c.tamperHeaders(headers)
+		}
+		headers["Authorization"] = "ACS3-HMAC-SHA256 Credential=" + c.ak + ",SignedHeaders=" + signed + ",Signature=" + sig
+	case AlgorithmRPC:
+		query["Action"] = c.action
+		query["Version"] = c.version
+		query["Format"] = "JSON"
+		query["AccessKeyId"] = c.ak
+		query["SignatureMethod"] = "HMAC-SHA1"
+		query["SignatureVersion"] = "1.0"
+		query["SignatureNonce"] = nonce
+		query["Timestamp"] = stamp
+		if c.token != "" {
+			query["SecurityToken"] = c.token
+		}
+		all := map[string]string{}
+		for k, v := range query {
+			all[k] = v
+		}
+		if c.inBody {
+			for k, v := range c.params {
+				all[k] = v
+			}
+		}
+		query["Signature"] = SignRPC(http.MethodPost, all, c.secret)
+		headers = map[string]string{}
+		if body != "" {
+			headers["content-type"] = "application/x-www-form-urlencoded"
+		}
+	default:
+		t.Fatalf("unknown algorithm %q", c.algo)
+	}
+	req, err := http.NewRequest(http.MethodPost, "http://"+addr+"/?"+encode(query), strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range headers {
+		if k == "host" {
+			req.Host = v
+			continue
+		}
+		req.Header.Set(k, v)
+	}
+	return req
+}
+
+// result is a decoded answer.
+type result struct {
+	status    int
+	header    http.Header
+	raw       string
+	code      string
+	requestID string
+	orderID   json.RawMessage
+	err       error
+}
+
+var testTransport = &http.Transport{}
+
+func send(t *testing.T, req *http.Request) result {
+	t.Helper()
+	res, err := (&http.Client{Transport: testTransport, Timeout: 30 * time.Second}).Do(req)
+	if err != nil {
+		return result{err: err}
+	}
+	defer func() { _ = res.Body.Close() }()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		return result{err: err}
+	}
+	var body struct {
+		RequestID string `json:"RequestId"`
+		Code      string
+		Data      struct {
+			OrderID json.RawMessage `json:"OrderId"`
+		}
+	}
+	if err := json.Unmarshal(raw, &body); err != nil {
+		t.Fatalf("answer %d is not JSON: %s", res.StatusCode, raw)
+	}
+	return result{status: res.StatusCode, header: res.Header, raw: string(raw), code: body.Code, requestID: body.RequestID, orderID: body.Data.OrderID}
+}
+
+func (c call) do(t *testing.T, addr string) result {
+	t.Helper()
+	return send(t, c.request(t, addr))
+}
+
+func wantOK(t *testing.T, r result) string {
+	t.Helper()
+	if r.err != nil {
+		t.Fatalf("request failed: %v", r.err)
+	}
+	if r.status != http.StatusOK || r.code != "" {
+		t.Fatalf("got %d %s: %s", r.status, r.code, r.raw)
+	}
+	return string(r.orderID)
+}
+
+// wantOKRaw checks a success and returns the raw answer.
+func wantOKRaw(t *testing.T, r result) string {
+	t.Helper()
+	wantOK(t, r)
+	return r.raw
+}
+
+func wantErr(t *testing.T, r result, status int, code string) {
+	t.Helper()
+	if r.err != nil {
+		t.Fatalf("request failed: %v", r.err)
+	}
+	if r.status != status || r.code != code {
+		t.Fatalf("got %d %q, want %d %q: %s", r.status, r.code, status, code, r.raw)
+	}
+}
+
+// lastRequest returns the last recorded request.
+func lastRequest(t *testing.T, s *Server) Request {
+	t.Helper()
+	reqs := s.Requests()
+	if len(reqs) == 0 {
+		t.Fatal("no request recorded")
+	}
+	return reqs[len(reqs)-1]
+}
+
+// sdkCall makes one CreatePhysicalConnectionOccupancyOrder call with the
+// real darabonba-openapi v2 SDK, the way the provider does: RPC style, POST
+// to "/", the parameters in the query (or in a form body when inBody).
+func sdkCall(t *testing.T, cfg *openapi.Config, params map[string]string, inBody bool) (map[string]any, error) {
+	t.Helper()
+	client, err := openapi.NewClient(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := &openapi.OpenApiRequest{}
+	if inBody {
+		body := map[string]any{}
+		for k, v := range params {
+			body[k] = v
+		}
+		req.Body = body
+	} else {
+		req.Query = map[string]*string{}
+		for k, v := range params {
+			req.Query[k] = dara.String(v)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return client.CallApiWithCtx(ctx, &openapi.Params{
+		Action:      dara.String(ActionCreateOccupancyOrder),
+		Version:     dara.String(APIVersion),
+		Protocol:    dara.String("HTTP"),
+		Pathname:    dara.String("/"),
+		Method:      dara.String("POST"),
+		AuthType:    dara.String("AK"),
+		Style:       dara.String("RPC"),
+		ReqBodyType: dara.String("formData"),
+		BodyType:    dara.String("string"),
+	}, req, &dara.RuntimeOptions{})
+}
