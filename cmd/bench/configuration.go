@@ -5,22 +5,47 @@ import (
 	"strings"
 )
 
+// unusedEndpoint stands in for the fake's address in the same-schema
+// floor's provider block; nothing connects to it.
+const unusedEndpoint = "127.0.0.1:9"
+
 // configuration is the main.tf of n resources of kind; vpcEndpoint is the
-// fake's address, for alicloud.
+// fake's address, for alicloud. The two providers with alicloud's schema
+// get the same provider block and resource arguments.
 func configuration(kind string, n int, vpcEndpoint string) string {
 	var cfg strings.Builder
 	switch kind {
 	case kindData:
 	case kindFloor:
 		cfg.WriteString("terraform {\n  required_providers {\n    floor = { source = \"bench/floor\" }\n  }\n}\n\nprovider \"floor\" {}\n")
+	case kindSchemaFloor:
+		writeProviderBlock(&cfg, "schemafloor", "bench/schemafloor", unusedEndpoint)
 	case kindAli:
-		fmt.Fprintf(&cfg, `terraform {
+		writeProviderBlock(&cfg, "alicloud", "pcorder/alicloud", vpcEndpoint)
+	}
+	for i := range n {
+		switch kind {
+		case kindData:
+			fmt.Fprintf(&cfg, "\nresource \"terraform_data\" \"r%d\" {\n  input = %q\n}\n", i, physicalConnectionID(i))
+		case kindFloor:
+			fmt.Fprintf(&cfg, "\nresource \"floor_thing\" \"r%d\" {\n  name = %q\n}\n", i, physicalConnectionID(i))
+		case kindSchemaFloor, kindAli:
+			fmt.Fprintf(&cfg, "\nresource \"%s_pc_occupancy_order\" \"r%d\" {\n  physical_connection_id = %q\n}\n", kind, i, physicalConnectionID(i))
+		}
+	}
+	return cfg.String()
+}
+
+// writeProviderBlock writes the required_providers entry and the provider
+// block of a provider with alicloud's schema.
+func writeProviderBlock(cfg *strings.Builder, name, source, vpcEndpoint string) {
+	fmt.Fprintf(cfg, `terraform {
   required_providers {
-    alicloud = { source = "pcorder/alicloud" }
+    %s = { source = %q }
   }
 }
 
-provider "alicloud" {
+provider %q {
   region     = %q
   access_key = %q
   secret_key = %q
@@ -29,19 +54,7 @@ provider "alicloud" {
     vpc = %q
   }
 }
-`, region, accessKey, secretKey, vpcEndpoint)
-	}
-	for i := range n {
-		switch kind {
-		case kindData:
-			fmt.Fprintf(&cfg, "\nresource \"terraform_data\" \"r%d\" {\n  input = %q\n}\n", i, physicalConnectionID(i))
-		case kindFloor:
-			fmt.Fprintf(&cfg, "\nresource \"floor_thing\" \"r%d\" {\n  name = %q\n}\n", i, physicalConnectionID(i))
-		case kindAli:
-			fmt.Fprintf(&cfg, "\nresource \"alicloud_pc_occupancy_order\" \"r%d\" {\n  physical_connection_id = %q\n}\n", i, physicalConnectionID(i))
-		}
-	}
-	return cfg.String()
+`, name, source, name, region, accessKey, secretKey, vpcEndpoint)
 }
 
 // physicalConnectionID is the i-th resource's physical connection.

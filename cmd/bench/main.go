@@ -1,13 +1,16 @@
 // Command bench measures what alicloud_pc_occupancy_order costs on top of
-// Terraform (issue 5), against two floors: Terraform alone (built-in
-// terraform_data resources) and the bare plugin framework (cmd/bench/floorprovider,
-// one state-only resource). Run it from the module root:
+// Terraform (issue 5), against three floors: Terraform alone (built-in
+// terraform_data resources), the bare plugin framework (cmd/bench/floorprovider,
+// one state-only resource of two attributes) and the same-schema floor
+// (cmd/bench/schemafloor: alicloud's provider and resource schema, sending
+// nothing). Its ratios are alicloud ÷ the same-schema floor. Run it from the
+// module root:
 //
 //	go run ./cmd/bench                # the full run, about 10 minutes on 2 cores
 //	go run ./cmd/bench -quick         # N = 1,100, one repetition, a storm of 100
 //	go run ./cmd/bench -n '' -provider-pkg ./some/variant   # the storm only, of another build
 //
-// It builds the alicloud provider, the floor provider and cmd/bench/rsswrap
+// It builds the alicloud provider, the two floor providers and cmd/bench/rsswrap
 // into a temporary directory, starts the fake VPC API (internal/fakealicloud)
 // in-process on 127.0.0.1 for each alicloud run, and points Terraform at the
 // providers with a CLI configuration of its own (dev_overrides, so no
@@ -15,7 +18,7 @@
 // directory. It measures, with interleaved repetitions and their median:
 //
 //   - `terraform apply -auto-approve` of N resources of each kind: wall time,
-//     the ratio to the floor provider, and the peak RSS of the provider
+//     the ratio to the same-schema floor, and the peak RSS of the provider
 //     processes (rsswrap stands in for each provider and records wait4's
 //     ru_maxrss of the real one; the max over a run's processes is kept);
 //   - `terraform plan` of the unchanged configuration of the largest N,
@@ -60,15 +63,20 @@ const (
 
 // The kinds of resource compared.
 const (
-	kindData  = "terraform_data"
-	kindFloor = "floor"
-	kindAli   = "alicloud"
+	kindData        = "terraform_data"
+	kindFloor       = "floor"       // cmd/bench/floorprovider: the bare framework
+	kindSchemaFloor = "schemafloor" // cmd/bench/schemafloor: alicloud's schema, sending nothing
+	kindAli         = "alicloud"
 )
 
-var kinds = []string{kindData, kindFloor, kindAli}
+var kinds = []string{kindData, kindFloor, kindSchemaFloor, kindAli}
 
 // Provider executables, as dev_overrides finds them.
-var providerExe = map[string]string{kindFloor: "terraform-provider-floor", kindAli: "terraform-provider-alicloud"}
+var providerExe = map[string]string{
+	kindFloor:       "terraform-provider-floor",
+	kindSchemaFloor: "terraform-provider-schemafloor",
+	kindAli:         "terraform-provider-alicloud",
+}
 
 // runTimeout bounds any one Terraform command, so that the benchmark ends.
 const runTimeout = 20 * time.Minute
@@ -167,7 +175,7 @@ func run(log func(string, ...any)) error {
 		return err
 	}
 	inits := map[string]initCost{}
-	for _, kind := range []string{kindFloor, kindAli} {
+	for _, kind := range []string{kindFloor, kindSchemaFloor, kindAli} {
 		if inits[kind], err = b.initCost(providerExe[kind], o.initRuns); err != nil {
 			return err
 		}

@@ -11,7 +11,6 @@ import (
 
 // renderReport is the Markdown the benchmark prints and writes.
 func renderReport(o options, samples map[key][]sample, inits map[string]initCost, machineLine string) string {
-	planN := o.planN()
 	var w strings.Builder
 	fmt.Fprintf(&w, "# Benchmark of alicloud_pc_occupancy_order (issue 5)\n\n%s\n\n", machineLine)
 	fmt.Fprintf(&w, "Method: `go run ./cmd/bench%s`. Each cell is the median of %d interleaved run(s) (the order of the kinds rotates between repetitions), "+
@@ -19,68 +18,98 @@ func renderReport(o options, samples map[key][]sample, inits map[string]initCost
 		"TF_IN_AUTOMATION=1 and CHECKPOINT_DISABLE=1. Times are the wall time of the whole `terraform` command. "+
 		"The alicloud provider talks plain HTTP to the fake VPC API (internal/fakealicloud), served in-process on 127.0.0.1 and sharing the cores. "+
 		"Peak RSS is wait4's ru_maxrss of each provider process (a wrapper runs the real provider as its child), the max over the processes Terraform starts during a run; "+
-		"CPU is user+system time summed over them. The floor is cmd/bench/floorprovider: the plugin framework with one state-only resource.\n\n",
+		"CPU is user+system time summed over them. There are two floors. The bare floor is cmd/bench/floorprovider: the plugin framework with one state-only resource of two attributes. "+
+		"The same-schema floor is cmd/bench/schemafloor: the alicloud provider block's schema and alicloud_pc_occupancy_order's "+
+		"(its attributes, types, defaults, library validators and plan modifiers and timeouts block, with auto_renew and auto_renew_duration), "+
+		"given the same configuration, whose Create sends nothing and only fills the computed values and stores state. "+
+		"The ratio is alicloud ÷ the same-schema floor: what the provider's own work costs. "+
+		"The gap between the two floors is what Terraform and the framework pay for the schema.\n\n",
 		flagsShown(), o.reps)
 
-	w.WriteString("| Measure | N | terraform_data | floor provider | alicloud | alicloud ÷ floor | peak RSS floor / alicloud | Notes |\n")
-	w.WriteString("|---|--:|--:|--:|--:|--:|--:|---|\n")
+	w.WriteString("| Measure | N | terraform_data | bare floor | same-schema floor | alicloud | alicloud ÷ same-schema floor | peak RSS bare / same-schema / alicloud | Notes |\n")
+	w.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, measure := range []string{"apply", "plan"} {
 		for _, n := range o.ns {
-			if measure == "plan" && n != planN {
+			if measure == "plan" && n != o.planN() {
 				continue
 			}
-			d, f, a := samples[key{measure, n, kindData}], samples[key{measure, n, kindFloor}], samples[key{measure, n, kindAli}]
-			if len(a) == 0 {
-				continue
-			}
-			label := "`terraform apply -auto-approve`"
-			var notes []string
-			if measure == "plan" {
-				label = "`terraform plan`, unchanged"
-				notes = append(notes, fmt.Sprintf("API requests during the plan: %s (Read is state-only); exit code %s (0: no changes)",
-					listPerRun(a, func(s sample) int { return s.requests }), listPerRun(a, func(s sample) int { return s.exit })))
-			} else {
-				notes = append(notes, fmt.Sprintf("orders %s, duplicates %s", listPerRun(a, func(s sample) int { return s.orders }),
-					listPerRun(a, func(s sample) int { return s.dups })))
-			}
-			notes = append(notes, fmt.Sprintf("provider processes per run %d / %d; CPU, Terraform + provider: terraform_data %s, floor %s + %s, alicloud %s + %s",
-				medianInt(f, providerProcsOf), medianInt(a, providerProcsOf),
-				formatSeconds(medianDuration(d, terraformCPUOf)), formatSeconds(medianDuration(f, terraformCPUOf)), formatSeconds(medianDuration(f, providerCPUOf)),
-				formatSeconds(medianDuration(a, terraformCPUOf)), formatSeconds(medianDuration(a, providerCPUOf))))
-			fw, aw := medianDuration(f, elapsedOf), medianDuration(a, elapsedOf)
-			fmt.Fprintf(&w, "| %s | %d | %s | %s | %s | %s | %s / %s | %s |\n", label, n,
-				elapsedCell(d), elapsedCell(f), elapsedCell(a), formatRatio(aw, fw),
-				formatMiB(medianInt64(f, peakRSSOf)), formatMiB(medianInt64(a, peakRSSOf)), strings.Join(notes, "; "))
+			writeTerraformRow(&w, measure, n, samples)
 		}
 	}
-	if st := samples[key{"storm", o.storm, kindAli}]; len(st) > 0 {
-		rateFloor := time.Duration(float64(o.storm) / o.stormRate * float64(time.Second))
-		aw := medianDuration(st, elapsedOf)
-		creates := medianDuration(st, createPhaseOf)
-		un := samples[key{"unlimited", o.storm, kindAli}]
-		uw := medianDuration(un, elapsedOf)
-		ucreates := medianDuration(un, createPhaseOf)
-		fmt.Fprintf(&w, "| storm: `terraform apply` while creates are throttled to %g/s (burst %d); its floor is N ÷ rate | %d | – | %s (N ÷ rate) | %s | %s | – / %s | "+
-			"failed resources %s, orders %s, duplicates %s, throttled %s of %s requests; orders sent more than once %s, at most %s times. "+
-			"First request after %s; creates (first request to last order) took %s, %s the rate's floor. "+
-			"The same apply without the rate limit: %s, creates %s; the storm took %s that |\n",
-			o.stormRate, o.stormBurst, o.storm, formatSeconds(rateFloor), elapsedCell(st), formatRatio(aw, rateFloor), formatMiB(medianInt64(st, peakRSSOf)),
-			listPerRun(st, func(s sample) int { return o.storm - s.inState }), listPerRun(st, func(s sample) int { return s.orders }),
-			listPerRun(st, func(s sample) int { return s.dups }), listPerRun(st, func(s sample) int { return s.throttled }),
-			listPerRun(st, func(s sample) int { return s.requests }),
-			listPerRun(st, func(s sample) int { return s.retried }), listPerRun(st, func(s sample) int { return s.maxAttempts }),
-			formatSeconds(medianDuration(st, func(s sample) time.Duration { return s.firstReq })), formatSeconds(creates), formatRatio(creates, rateFloor),
-			formatSeconds(uw), formatSeconds(ucreates), formatRatio(aw, uw))
-	}
-	if f, a := inits[kindFloor], inits[kindAli]; a.packages > 0 {
-		fmt.Fprintf(&w, "| start-up: sum of init times (GODEBUG=inittrace=1), median of %d | 1 | – | %.2f ms | %.2f ms | %s | – | "+
-			"packages with init work %d / %d; allocated at init %s / %s in %d / %d allocations |\n",
-			o.initRuns, milliseconds(f.clock), milliseconds(a.clock), formatRatio(a.clock, f.clock),
-			f.packages, a.packages, formatKiB(f.bytes), formatKiB(a.bytes), f.allocs, a.allocs)
-	}
+	writeStormRow(&w, o, samples)
+	writeStartupRow(&w, o, inits)
 	w.WriteString("\nA time in brackets is the range over the runs; where a note shows a list, it has one value per run. " +
-		"In the notes, a pair x / y is the floor provider's then alicloud's.\n")
+		"In the notes, a triple x / y / z is the bare floor's, the same-schema floor's, then alicloud's.\n")
 	return w.String()
+}
+
+// writeTerraformRow writes the row of an apply or a plan of N resources of
+// every kind, if any kind ran it.
+func writeTerraformRow(w *strings.Builder, measure string, n int, samples map[key][]sample) {
+	d, f, sf, a := samples[key{measure, n, kindData}], samples[key{measure, n, kindFloor}], samples[key{measure, n, kindSchemaFloor}], samples[key{measure, n, kindAli}]
+	if len(d)+len(f)+len(sf)+len(a) == 0 {
+		return
+	}
+	label := "`terraform apply -auto-approve`"
+	var notes []string
+	if measure == "plan" {
+		label = "`terraform plan`, unchanged"
+		notes = append(notes, fmt.Sprintf("API requests during the plan: %s (Read is state-only); exit code %s (0: no changes)",
+			listPerRun(a, func(s sample) int { return s.requests }), listPerRun(a, func(s sample) int { return s.exit })))
+	} else {
+		notes = append(notes, fmt.Sprintf("orders %s, duplicates %s", listPerRun(a, func(s sample) int { return s.orders }),
+			listPerRun(a, func(s sample) int { return s.dups })))
+	}
+	sfw := medianDuration(sf, elapsedOf)
+	notes = append(notes, fmt.Sprintf("same-schema ÷ bare floor %s; provider processes per run %d / %d / %d; "+
+		"CPU, Terraform + provider: terraform_data %s, bare floor %s + %s, same-schema floor %s + %s, alicloud %s + %s",
+		formatRatio(sfw, medianDuration(f, elapsedOf)),
+		medianInt(f, providerProcsOf), medianInt(sf, providerProcsOf), medianInt(a, providerProcsOf),
+		formatSeconds(medianDuration(d, terraformCPUOf)),
+		formatSeconds(medianDuration(f, terraformCPUOf)), formatSeconds(medianDuration(f, providerCPUOf)),
+		formatSeconds(medianDuration(sf, terraformCPUOf)), formatSeconds(medianDuration(sf, providerCPUOf)),
+		formatSeconds(medianDuration(a, terraformCPUOf)), formatSeconds(medianDuration(a, providerCPUOf))))
+	fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %s | %s / %s / %s | %s |\n", label, n,
+		elapsedCell(d), elapsedCell(f), elapsedCell(sf), elapsedCell(a), formatRatio(medianDuration(a, elapsedOf), sfw),
+		formatMiB(medianInt64(f, peakRSSOf)), formatMiB(medianInt64(sf, peakRSSOf)), formatMiB(medianInt64(a, peakRSSOf)), strings.Join(notes, "; "))
+}
+
+// writeStormRow writes the storm's row, if it ran.
+func writeStormRow(w *strings.Builder, o options, samples map[key][]sample) {
+	st := samples[key{"storm", o.storm, kindAli}]
+	if len(st) == 0 {
+		return
+	}
+	rateFloor := time.Duration(float64(o.storm) / o.stormRate * float64(time.Second))
+	aw := medianDuration(st, elapsedOf)
+	creates := medianDuration(st, createPhaseOf)
+	un := samples[key{"unlimited", o.storm, kindAli}]
+	uw := medianDuration(un, elapsedOf)
+	ucreates := medianDuration(un, createPhaseOf)
+	fmt.Fprintf(w, "| storm: `terraform apply` while creates are throttled to %g/s (burst %d); its floor is N ÷ rate | %d | – | – | %s (N ÷ rate) | %s | %s | – / – / %s | "+
+		"failed resources %s, orders %s, duplicates %s, throttled %s of %s requests; orders sent more than once %s, at most %s times. "+
+		"First request after %s; creates (first request to last order) took %s, %s the rate's floor. "+
+		"The same apply without the rate limit: %s, creates %s; the storm took %s that |\n",
+		o.stormRate, o.stormBurst, o.storm, formatSeconds(rateFloor), elapsedCell(st), formatRatio(aw, rateFloor), formatMiB(medianInt64(st, peakRSSOf)),
+		listPerRun(st, func(s sample) int { return o.storm - s.inState }), listPerRun(st, func(s sample) int { return s.orders }),
+		listPerRun(st, func(s sample) int { return s.dups }), listPerRun(st, func(s sample) int { return s.throttled }),
+		listPerRun(st, func(s sample) int { return s.requests }),
+		listPerRun(st, func(s sample) int { return s.retried }), listPerRun(st, func(s sample) int { return s.maxAttempts }),
+		formatSeconds(medianDuration(st, func(s sample) time.Duration { return s.firstReq })), formatSeconds(creates), formatRatio(creates, rateFloor),
+		formatSeconds(uw), formatSeconds(ucreates), formatRatio(aw, uw))
+}
+
+// writeStartupRow writes the start-up cost of the three provider binaries,
+// if it was measured.
+func writeStartupRow(w *strings.Builder, o options, inits map[string]initCost) {
+	f, sf, a := inits[kindFloor], inits[kindSchemaFloor], inits[kindAli]
+	if a.packages == 0 {
+		return
+	}
+	fmt.Fprintf(w, "| start-up: sum of init times (GODEBUG=inittrace=1), median of %d | 1 | – | %.2f ms | %.2f ms | %.2f ms | %s | – | "+
+		"packages with init work %d / %d / %d; allocated at init %s / %s / %s in %d / %d / %d allocations |\n",
+		o.initRuns, milliseconds(f.clock), milliseconds(sf.clock), milliseconds(a.clock), formatRatio(a.clock, sf.clock),
+		f.packages, sf.packages, a.packages, formatKiB(f.bytes), formatKiB(sf.bytes), formatKiB(a.bytes), f.allocs, sf.allocs, a.allocs)
 }
 
 // flagsShown returns the flags that differ from the defaults, for the

@@ -38,6 +38,7 @@ func (b *bench) setup(root, providerPkg, terraform string) error {
 	for _, build := range [][2]string{
 		{filepath.Join(b.realDir, providerExe[kindAli]), providerPkg},
 		{filepath.Join(b.realDir, providerExe[kindFloor]), "./cmd/bench/floorprovider"},
+		{filepath.Join(b.realDir, providerExe[kindSchemaFloor]), "./cmd/bench/schemafloor"},
 		{wrapper, "./cmd/bench/rsswrap"},
 	} {
 		b.log("go build -o %s %s", build[0], build[1])
@@ -64,12 +65,13 @@ func (b *bench) setup(root, providerPkg, terraform string) error {
 	err := os.WriteFile(cliConfig, []byte(fmt.Sprintf(`disable_checkpoint = true
 provider_installation {
   dev_overrides {
-    "registry.terraform.io/pcorder/alicloud" = %q
-    "registry.terraform.io/bench/floor"      = %q
+    "registry.terraform.io/pcorder/alicloud"   = %q
+    "registry.terraform.io/bench/floor"        = %q
+    "registry.terraform.io/bench/schemafloor"  = %q
   }
   direct {}
 }
-`, overrides[kindAli], overrides[kindFloor])), 0o644)
+`, overrides[kindAli], overrides[kindFloor], overrides[kindSchemaFloor])), 0o644)
 	if err != nil {
 		return err
 	}
