@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -265,4 +266,47 @@ func (c replacedBy) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest,
 		return
 	}
 	resp.Error = fmt.Errorf("%s is not in the plan", c.addr)
+}
+
+// checkOneToken fails unless every create request carried token.
+func (e *testEnv) checkOneToken(token string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		for i, r := range e.createRequests() {
+			if got := r.Params["ClientToken"]; got != token {
+				return fmt.Errorf("attempt %d carried client token %q, want %q", i+1, got, token)
+			}
+		}
+		return nil
+	}
+}
+
+func writeFile(t *testing.T, name, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func tail(b []byte) string {
+	const n = 4000
+	if len(b) > n {
+		return "..." + string(b[len(b)-n:])
+	}
+	return string(b)
+}
+
+// checkSignature fails unless every request was signed with alg and
+// accepted.
+func checkSignature(e *testEnv, alg string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		for _, r := range e.createRequests() {
+			if r.SignatureMethod != alg || r.Code != "" {
+				return fmt.Errorf("request %s: signature %q, code %q; want %q accepted", r.RequestID, r.SignatureMethod, r.Code, alg)
+			}
+		}
+		return nil
+	}
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"regexp"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -41,4 +42,16 @@ func logAttempt(ctx context.Context, a client.Attempt) {
 		fields["retry_in_ms"] = a.RetryIn.Milliseconds()
 	}
 	tflog.Debug(ctx, "Alibaba Cloud API attempt", fields)
+}
+
+// sdkDebugFlags returns the first entry of DEBUG that turns on the SDK's or
+// credentials-go's own request dumps, which print signatures and tokens.
+func sdkDebugFlags(debug string) string {
+	for _, part := range strings.Split(debug, ",") {
+		switch strings.TrimSpace(part) {
+		case "dara", "tea", "credential":
+			return strings.TrimSpace(part)
+		}
+	}
+	return ""
 }

@@ -102,21 +102,3 @@ resource "alicloud_pc_occupancy_order" "test" {
 		}
 	}
 }
-
-func writeFile(t *testing.T, name, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func tail(b []byte) string {
-	const n = 4000
-	if len(b) > n {
-		return "..." + string(b[len(b)-n:])
-	}
-	return string(b)
-}

@@ -1,17 +1,10 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
-	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 )
@@ -108,31 +101,6 @@ func TestSDKDebugFlags(t *testing.T) {
 		if got := sdkDebugFlags(in); got != want {
 			t.Errorf("sdkDebugFlags(%q) = %q, want %q", in, got, want)
 		}
-	}
-}
-
-// TestPCOccupancyOrderResource_deleteWarns checks that Delete removes the
-// resource from state only and says so.
-func TestPCOccupancyOrderResource_deleteWarns(t *testing.T) {
-	ctx := context.Background()
-	r := NewPCOccupancyOrderResource()
-	var sresp fwresource.SchemaResponse
-	r.Schema(ctx, fwresource.SchemaRequest{}, &sresp)
-	state := tfsdk.State{Schema: sresp.Schema, Raw: tftypes.NewValue(sresp.Schema.Type().TerraformType(ctx), nil)}
-	var diags diag.Diagnostics
-	diags.Append(state.SetAttribute(ctx, path.Root("order_id"), "20316730974013899")...)
-	diags.Append(state.SetAttribute(ctx, path.Root("physical_connection_id"), testPCID)...)
-	if diags.HasError() {
-		t.Fatal(diags)
-	}
-	resp := fwresource.DeleteResponse{State: state}
-	r.Delete(ctx, fwresource.DeleteRequest{State: state}, &resp)
-	if resp.Diagnostics.HasError() || resp.Diagnostics.WarningsCount() != 1 {
-		t.Fatalf("diagnostics %v, want one warning", resp.Diagnostics)
-	}
-	w := resp.Diagnostics.Warnings()[0]
-	if w.Summary() != "Occupancy Order Not Cancelled" || !strings.Contains(w.Detail(), "20316730974013899") || !strings.Contains(w.Detail(), testPCID) {
-		t.Fatalf("warning %q: %q", w.Summary(), w.Detail())
 	}
 }
 

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -12,13 +11,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -99,7 +95,7 @@ func (r *pcOccupancyOrderResource) Schema(ctx context.Context, _ resource.Schema
 				Validators: []validator.String{
 					stringvalidator.RegexMatches(physicalConnectionIDPattern, "must be \"pc-\" followed by lower-case letters and digits, such as pc-bp1hp0wr072f6ambni141"),
 				},
-				PlanModifiers: []planmodifier.String{replaceUnlessImported()},
+				PlanModifiers: []planmodifier.String{replaceStringUnlessImported()},
 			},
 			"auto_pay": schema.BoolAttribute{
 				MarkdownDescription: "Whether to pay the order automatically from the account balance. Defaults to `true`, the API's documented default; " +
@@ -108,7 +104,7 @@ func (r *pcOccupancyOrderResource) Schema(ctx context.Context, _ resource.Schema
 				Optional:      true,
 				Computed:      true,
 				Default:       booldefault.StaticBool(true),
-				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplaceIf(replaceBoolUnlessImported, replaceUnlessImportedDescription, replaceUnlessImportedDescription)},
+				PlanModifiers: []planmodifier.Bool{replaceBoolUnlessImported()},
 			},
 			"instance_charge_type": schema.StringAttribute{
 				MarkdownDescription: "The billing method: `PrePaid` (subscription) or `PostPaid` (pay-as-you-go). Defaults to `PostPaid`, the API's documented default; " +
@@ -117,14 +113,14 @@ func (r *pcOccupancyOrderResource) Schema(ctx context.Context, _ resource.Schema
 				Computed:      true,
 				Default:       stringdefault.StaticString(client.ChargeTypePostPaid),
 				Validators:    []validator.String{stringvalidator.OneOf(client.ChargeTypePrePaid, client.ChargeTypePostPaid)},
-				PlanModifiers: []planmodifier.String{replaceUnlessImported()},
+				PlanModifiers: []planmodifier.String{replaceStringUnlessImported()},
 			},
 			"period": schema.Int64Attribute{
 				MarkdownDescription: "The subscription length, in units of `pricing_cycle`: 1-9 for `Month`, 1-5 for `Year`. " +
 					"Required with `instance_charge_type = \"PrePaid\"`; not allowed with `PostPaid`." + forcesNew,
 				Optional:      true,
 				Validators:    []validator.Int64{int64validator.Between(1, 9)},
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplaceIf(replaceInt64UnlessImported, replaceUnlessImportedDescription, replaceUnlessImportedDescription)},
+				PlanModifiers: []planmodifier.Int64{replaceInt64UnlessImported()},
 			},
 			"pricing_cycle": schema.StringAttribute{
 				MarkdownDescription: "The unit of `period`: `Month` or `Year`. Only with `instance_charge_type = \"PrePaid\"`, where it defaults to `Month` " +
@@ -132,7 +128,7 @@ func (r *pcOccupancyOrderResource) Schema(ctx context.Context, _ resource.Schema
 				Optional:      true,
 				Computed:      true,
 				Validators:    []validator.String{stringvalidator.OneOf(client.CycleMonth, client.CycleYear)},
-				PlanModifiers: []planmodifier.String{pricingCycleDefault{}, replaceUnlessImported()},
+				PlanModifiers: []planmodifier.String{pricingCycleDefault{}, replaceStringUnlessImported()},
 			},
 			"client_token": schema.StringAttribute{
 				MarkdownDescription: "The idempotency token sent as `ClientToken`: 1-64 printable ASCII characters. " +
@@ -146,7 +142,7 @@ func (r *pcOccupancyOrderResource) Schema(ctx context.Context, _ resource.Schema
 					stringvalidator.LengthBetween(1, 64),
 					stringvalidator.RegexMatches(clientTokenPattern, "must contain only printable ASCII characters"),
 				},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), replaceUnlessImported()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), replaceStringUnlessImported()},
 			},
 			"request_id": schema.StringAttribute{
 				MarkdownDescription: "The ID of the API request that placed the order, for Alibaba Cloud support. Empty after an import.",
@@ -323,51 +319,5 @@ func (r *pcOccupancyOrderResource) ImportState(ctx context.Context, req resource
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("physical_connection_id"), pcID)...)
 	if r.data != nil {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region_id"), r.data.region)...)
-	}
-}
-
-// addCreateError turns a failed create into a diagnostic that says what
-// happened and what to do next.
-func addCreateError(diags *diag.Diagnostics, err error, in client.OccupancyOrderInput, region string, timeout time.Duration) {
-	var (
-		apiErr     *client.APIError
-		unknownErr *client.UnknownOutcomeError
-	)
-	switch {
-	case errors.As(err, &unknownErr):
-		diags.AddError("Occupancy Order Outcome Unknown",
-			fmt.Sprintf("The order for physical connection %s in %s may have been placed: a request reached the API, but no answer came "+
-				"before the create stopped (timeout %s, after %d attempt(s); last failure: %s).\n\n"+
-				"It was sent with client token %q. To recover without buying a second order, set\n\n"+
-				"  client_token = %q\n\n"+
-				"in this resource, keep the other arguments unchanged, and apply again: the API returns the existing order for that token, "+
-				"or places it once if it was never placed. Nothing was saved to state.",
-				in.PhysicalConnectionID, region, timeout, unknownErr.Attempts, unknownErr.Last, unknownErr.ClientToken, unknownErr.ClientToken))
-	case errors.As(err, &apiErr) && apiErr.Code == client.CodeConnectionNotFound:
-		diags.AddAttributeError(path.Root("physical_connection_id"), "Physical Connection Not Found",
-			fmt.Sprintf("Alibaba Cloud has no physical connection %s in region %s (%s, HTTP %d, request ID %s). "+
-				"Check physical_connection_id and the provider's region. No order was placed.",
-				in.PhysicalConnectionID, region, apiErr.Code, apiErr.HTTPStatus, apiErr.RequestID))
-	case errors.As(err, &apiErr) && apiErr.Code == client.CodeNotAllowedInState:
-		diags.AddAttributeError(path.Root("physical_connection_id"), "Physical Connection Not Ready For An Order",
-			fmt.Sprintf("The state of physical connection %s in %s does not allow an occupancy-fee order yet (%s, HTTP %d, request ID %s: %s). "+
-				"Wait until the circuit is complete and enabled (see DescribePhysicalConnections or the Express Connect console), then apply again. No order was placed.",
-				in.PhysicalConnectionID, region, apiErr.Code, apiErr.HTTPStatus, apiErr.RequestID, apiErr.Message))
-	case errors.As(err, &apiErr) && apiErr.Code == client.CodeIdempotentParameterMismatch:
-		diags.AddAttributeError(path.Root("client_token"), "Client Token Already Used With Other Parameters",
-			fmt.Sprintf("Client token %q was already used for an order with different parameters (%s, HTTP %d, request ID %s). "+
-				"No new order was placed. To return that earlier order, set the arguments it was placed with; "+
-				"to place a new order, set a different client_token or remove it so that one is generated.",
-				in.ClientToken, apiErr.Code, apiErr.HTTPStatus, apiErr.RequestID))
-	case errors.As(err, &apiErr):
-		diags.AddError("Error Creating Occupancy Order",
-			fmt.Sprintf("CreatePhysicalConnectionOccupancyOrder for physical connection %s in %s failed after %d attempt(s): "+
-				"HTTP %d, code %s: %s (request ID %s). No order was placed. Fix the cause the message names and apply again, "+
-				"or give the request ID to Alibaba Cloud support.",
-				in.PhysicalConnectionID, region, apiErr.Attempts, apiErr.HTTPStatus, apiErr.Code, apiErr.Message, apiErr.RequestID))
-	default:
-		diags.AddError("Error Creating Occupancy Order",
-			fmt.Sprintf("No order was placed for physical connection %s in %s: %s. Check the provider's endpoint, network and credentials, then apply again.",
-				in.PhysicalConnectionID, region, client.Redact(err.Error())))
 	}
 }

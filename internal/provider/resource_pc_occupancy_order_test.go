@@ -1,10 +1,17 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -340,19 +347,6 @@ func TestAccPCOccupancyOrder_hmacSHA1Signature(t *testing.T) {
 	})
 }
 
-// checkSignature fails unless every request was signed with alg and
-// accepted.
-func checkSignature(e *testEnv, alg string) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		for _, r := range e.createRequests() {
-			if r.SignatureMethod != alg || r.Code != "" {
-				return fmt.Errorf("request %s: signature %q, code %q; want %q accepted", r.RequestID, r.SignatureMethod, r.Code, alg)
-			}
-		}
-		return nil
-	}
-}
-
 // TestAccPCOccupancyOrder_otherAPIError checks the generic diagnostic: the
 // API's code, message, HTTP status and request ID, and no retry of a final
 // 4xx answer.
@@ -404,4 +398,29 @@ resource "terraform_data" "charge" {
 			),
 		}},
 	})
+}
+
+// TestPCOccupancyOrderResource_deleteWarns checks that Delete removes the
+// resource from state only and says so.
+func TestPCOccupancyOrderResource_deleteWarns(t *testing.T) {
+	ctx := context.Background()
+	r := NewPCOccupancyOrderResource()
+	var sresp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &sresp)
+	state := tfsdk.State{Schema: sresp.Schema, Raw: tftypes.NewValue(sresp.Schema.Type().TerraformType(ctx), nil)}
+	var diags diag.Diagnostics
+	diags.Append(state.SetAttribute(ctx, path.Root("order_id"), "20316730974013899")...)
+	diags.Append(state.SetAttribute(ctx, path.Root("physical_connection_id"), testPCID)...)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	resp := fwresource.DeleteResponse{State: state}
+	r.Delete(ctx, fwresource.DeleteRequest{State: state}, &resp)
+	if resp.Diagnostics.HasError() || resp.Diagnostics.WarningsCount() != 1 {
+		t.Fatalf("diagnostics %v, want one warning", resp.Diagnostics)
+	}
+	w := resp.Diagnostics.Warnings()[0]
+	if w.Summary() != "Occupancy Order Not Cancelled" || !strings.Contains(w.Detail(), "20316730974013899") || !strings.Contains(w.Detail(), testPCID) {
+		t.Fatalf("warning %q: %q", w.Summary(), w.Detail())
+	}
 }

@@ -4,14 +4,9 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/go-uuid"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -87,56 +82,6 @@ func validateOrderTerms(chargeType types.String, period types.Int64, cycle types
 	return diags
 }
 
-// pricingCycleDefault plans "Month" for a PrePaid order whose pricing_cycle
-// is not configured, and nothing for a PostPaid one.
-type pricingCycleDefault struct{}
-
-var _ planmodifier.String = pricingCycleDefault{}
-
-func (pricingCycleDefault) Description(context.Context) string {
-	return "defaults to Month when instance_charge_type is PrePaid"
-}
-
-func (m pricingCycleDefault) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (pricingCycleDefault) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if !req.ConfigValue.IsNull() || req.Plan.Raw.IsNull() {
-		return
-	}
-	var chargeType types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("instance_charge_type"), &chargeType)...)
-	switch {
-	case chargeType.IsUnknown():
-		resp.PlanValue = types.StringUnknown()
-	case chargeType.ValueString() == client.ChargeTypePrePaid:
-		resp.PlanValue = types.StringValue(client.CycleMonth)
-	default:
-		resp.PlanValue = types.StringNull()
-	}
-}
-
-// After an import, state holds only the IDs; the arguments are null there.
-// The first plan must record the configuration's values in place: replacing
-// the resource would buy a second order. So a change replaces the order
-// only when the prior value is known.
-const replaceUnlessImportedDescription = "Changing this value places a new order, except when recording the configuration's value after an import."
-
-func replaceUnlessImported() planmodifier.String {
-	return stringplanmodifier.RequiresReplaceIf(func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-		resp.RequiresReplace = !req.StateValue.IsNull()
-	}, replaceUnlessImportedDescription, replaceUnlessImportedDescription)
-}
-
-func replaceBoolUnlessImported(_ context.Context, req planmodifier.BoolRequest, resp *boolplanmodifier.RequiresReplaceIfFuncResponse) {
-	resp.RequiresReplace = !req.StateValue.IsNull()
-}
-
-func replaceInt64UnlessImported(_ context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
-	resp.RequiresReplace = !req.StateValue.IsNull()
-}
-
 // endpointValidator accepts "host" or "host:port".
 type endpointValidator struct{}
 
@@ -156,5 +101,3 @@ func (endpointValidator) ValidateString(_ context.Context, req validator.StringR
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Endpoint", err.Error()+".")
 	}
 }
-
-func newUUID() (string, error) { return uuid.GenerateUUID() }

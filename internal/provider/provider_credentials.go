@@ -5,17 +5,11 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/pcorder/terraform-provider-alicloud/internal/client"
-)
-
-const (
-	defaultSessionName       = "terraform"
-	defaultSessionExpiration = 3600
 )
 
 // credentialConfig resolves every credential source from configuration,
@@ -52,9 +46,9 @@ func (p *AlicloudProvider) credentialConfig(cfg providerModel) (client.Credentia
 			OIDCProviderARN:   p.lookup(o.OIDCProviderARN, envOIDCProvider),
 			RoleARN:           p.lookup(o.RoleARN, envOIDCRoleARN),
 			OIDCToken:         o.OIDCToken.ValueString(),
-			RoleSessionName:   firstNonEmpty(o.RoleSessionName.ValueString(), defaultSessionName),
+			RoleSessionName:   o.RoleSessionName.ValueString(),
 			Policy:            o.Policy.ValueString(),
-			SessionExpiration: int(defaultInt64(o.SessionExpiration, defaultSessionExpiration)),
+			SessionExpiration: int(o.SessionExpiration.ValueInt64()),
 		}
 		if c.OIDC.OIDCToken == "" {
 			c.OIDC.OIDCTokenFile = p.lookup(o.OIDCTokenFile, envOIDCTokenFile)
@@ -92,10 +86,10 @@ func (p *AlicloudProvider) credentialConfig(cfg providerModel) (client.Credentia
 		}
 		c.AssumeRole = &client.AssumeRoleConfig{
 			RoleARN:           p.lookup(ar.RoleARN, roleEnv),
-			SessionName:       firstNonEmpty(p.lookup(ar.SessionName, envSessionName), defaultSessionName),
+			SessionName:       p.lookup(ar.SessionName, envSessionName),
 			Policy:            ar.Policy.ValueString(),
 			ExternalID:        ar.ExternalID.ValueString(),
-			SessionExpiration: int(defaultInt64(ar.SessionExpiration, defaultSessionExpiration)),
+			SessionExpiration: int(ar.SessionExpiration.ValueInt64()),
 		}
 		if c.AssumeRole.RoleARN == "" {
 			diags.AddAttributeError(path.Root("assume_role").AtName("role_arn"), "Missing Role ARN",
@@ -154,56 +148,4 @@ func noCredentialsDetail(profileFile string) string {
 		"",
 		"An assume_role block (or ALICLOUD_ASSUME_ROLE_ARN) then assumes a role on top of any of them.",
 	}, "\n")
-}
-
-// unknownValues reports every provider argument that is only known after
-// apply: the provider cannot be configured with it. The error names the
-// argument and the environment variables that can stand in for it.
-func unknownValues(cfg providerModel) diag.Diagnostics {
-	type arg struct {
-		path path.Path
-		v    attr.Value
-		env  []string
-	}
-	args := []arg{
-		{path.Root("region"), cfg.Region, envRegion},
-		{path.Root("access_key"), cfg.AccessKey, envAccessKey},
-		{path.Root("secret_key"), cfg.SecretKey, envSecretKey},
-		{path.Root("security_token"), cfg.SecurityToken, envSecurityToken},
-		{path.Root("protocol"), cfg.Protocol, nil},
-		{path.Root("profile"), cfg.Profile, envProfile},
-		{path.Root("shared_credentials_file"), cfg.SharedCredentialsFile, envProfileFile},
-		{path.Root("ecs_role_name"), cfg.ECSRoleName, envECSRoleName},
-		{path.Root("credentials_uri"), cfg.CredentialsURI, envCredsURI},
-		{path.Root("endpoints").AtName("vpc"), cfg.Endpoints.VPC, envEndpointVPC},
-		{path.Root("endpoints").AtName("sts"), cfg.Endpoints.STS, envEndpointSTS},
-	}
-	if ar := cfg.AssumeRole; ar != nil {
-		b := path.Root("assume_role")
-		args = append(args, arg{b.AtName("role_arn"), ar.RoleARN, envRoleARN}, arg{b.AtName("session_name"), ar.SessionName, envSessionName},
-			arg{b.AtName("policy"), ar.Policy, nil}, arg{b.AtName("session_expiration"), ar.SessionExpiration, nil}, arg{b.AtName("external_id"), ar.ExternalID, nil})
-	}
-	if o := cfg.AssumeRoleWithOIDC; o != nil {
-		b := path.Root("assume_role_with_oidc")
-		args = append(args, arg{b.AtName("oidc_provider_arn"), o.OIDCProviderARN, envOIDCProvider}, arg{b.AtName("role_arn"), o.RoleARN, envOIDCRoleARN},
-			arg{b.AtName("oidc_token"), o.OIDCToken, nil}, arg{b.AtName("oidc_token_file"), o.OIDCTokenFile, envOIDCTokenFile},
-			arg{b.AtName("role_session_name"), o.RoleSessionName, nil}, arg{b.AtName("policy"), o.Policy, nil}, arg{b.AtName("session_expiration"), o.SessionExpiration, nil})
-	}
-	var diags diag.Diagnostics
-	for _, a := range args {
-		if a.v.IsUnknown() {
-			diags.AddAttributeError(a.path, "Unknown Provider Configuration Value",
-				"The provider cannot be configured with a value that is only known after apply. "+
-					"Set "+a.path.String()+" to a value known at plan time"+envAdvice(a.env)+", "+
-					"or apply the resources it depends on first with -target.")
-		}
-	}
-	return diags
-}
-
-func defaultInt64(v types.Int64, d int64) int64 {
-	if v.IsNull() || v.IsUnknown() {
-		return d
-	}
-	return v.ValueInt64()
 }

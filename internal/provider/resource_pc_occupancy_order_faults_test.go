@@ -16,18 +16,6 @@ import (
 	"github.com/pcorder/terraform-provider-alicloud/internal/fakealicloud"
 )
 
-// checkOneToken fails unless every create request carried token.
-func (e *testEnv) checkOneToken(token string) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		for i, r := range e.createRequests() {
-			if got := r.Params["ClientToken"]; got != token {
-				return fmt.Errorf("attempt %d carried client token %q, want %q", i+1, got, token)
-			}
-		}
-		return nil
-	}
-}
-
 func TestAccPCOccupancyOrder_faultsBeforeSuccess(t *testing.T) {
 	skipUnlessAcc(t)
 	t.Parallel()
