@@ -52,17 +52,10 @@ func (c *Client) billingEndpoint() string {
 }
 
 // switchToInternationalBilling moves this client to the international
-// site's billing endpoint for the rest of its life, once, and only when no
-// endpoint was configured. It reports whether the endpoint changed.
-func (c *Client) switchToInternationalBilling() bool {
-	if c.cfg.BillingEndpoint != "" {
-		return false
-	}
+// site's billing endpoint for the rest of its life. The caller checks that
+// no endpoint was configured.
+func (c *Client) switchToInternationalBilling() {
 	c.billingMu.Lock()
 	defer c.billingMu.Unlock()
-	if c.billing == InternationalBillingEndpoint {
-		return false
-	}
 	c.billing = InternationalBillingEndpoint
-	return true
 }

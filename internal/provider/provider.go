@@ -7,6 +7,7 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/hashicorp/go-uuid"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -37,6 +38,9 @@ type Options struct {
 	Retry client.RetryPolicy
 	// SignatureAlgorithm is passed to the client ("" or "v2").
 	SignatureAlgorithm string
+	// PaymentWait, PaymentPoll and CircuitCheckWait override the bounds of
+	// the provider's own checks (tests shorten them); zero means the default.
+	PaymentWait, PaymentPoll, CircuitCheckWait time.Duration
 }
 
 // AlicloudProvider is the provider's implementation.
@@ -92,5 +96,5 @@ func (p *AlicloudProvider) Resources(_ context.Context) []func() resource.Resour
 }
 
 func (p *AlicloudProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{NewPCOccupancyOrderDataSource}
 }

@@ -3,7 +3,9 @@ package provider
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -32,6 +34,24 @@ var (
 	envOIDCTokenFile = []string{"ALIBABA_CLOUD_OIDC_TOKEN_FILE"}
 	envECSRoleName   = []string{"ALICLOUD_ECS_ROLE_NAME"}
 	envCredsURI      = []string{"ALICLOUD_CREDENTIALS_URI", "ALIBABA_CLOUD_CREDENTIALS_URI"}
+	envEndpointBSS   = []string{"ALIBABA_CLOUD_ENDPOINT_BSSOPENAPI"}
+	envSkipPayment   = []string{"ALICLOUD_SKIP_PAYMENT_CHECK"}
+	envSkipCircuit   = []string{"ALICLOUD_SKIP_CIRCUIT_CHECK"}
+)
+
+// Bounds of the provider's own checks. Neither can fail a plan or an apply
+// because of its own failure; these keep them short.
+const (
+	// paymentWait is how long a create asks the billing API whether an
+	// auto-paid order was paid: the billing system may lag a few seconds
+	// behind the order.
+	paymentWait     = 30 * time.Second
+	paymentWaitText = "30 seconds"
+	// paymentPoll is the wait between two questions.
+	paymentPoll = 2 * time.Second
+	// circuitCheckWait bounds the plan-time circuit lookup, retries of
+	// throttling included.
+	circuitCheckWait = 15 * time.Second
 )
 
 // providerData is what Configure hands to resources and data sources.
@@ -41,6 +61,12 @@ type providerData struct {
 	newToken func() (string, error)
 	// secrets are masked in every log line and field of a request.
 	secrets []string
+
+	// checkPayment: ask the billing API after an auto-paid order.
+	checkPayment             bool
+	paymentWait, paymentPoll time.Duration
+	// circuits answers the plan-time circuit check; nil when skipped.
+	circuits *client.CircuitLookup
 }
 
 // configure maps the provider block and the environment onto a client.
@@ -65,7 +91,10 @@ func (p *AlicloudProvider) configure(ctx context.Context, cfg providerModel) (*p
 	diags.Append(credDiags...)
 	region := firstNonEmpty(p.lookup(cfg.Region, envRegion), profileRegion)
 	endpoint := p.lookup(cfg.Endpoints.VPC, envEndpointVPC)
+	billingEndpoint := p.lookup(cfg.Endpoints.BSSOpenAPI, envEndpointBSS)
 	protocol := cfg.Protocol.ValueString()
+	skipPayment := p.lookupBool(&diags, path.Root("skip_payment_check"), cfg.SkipPaymentCheck, envSkipPayment)
+	skipCircuit := p.lookupBool(&diags, path.Root("skip_circuit_check"), cfg.SkipCircuitCheck, envSkipCircuit)
 
 	if region == "" {
 		diags.AddAttributeError(path.Root("region"), "Missing Region",
@@ -77,6 +106,7 @@ func (p *AlicloudProvider) configure(ctx context.Context, cfg providerModel) (*p
 	}
 	checkEndpoint(&diags, "vpc", "VPC", endpoint, envEndpointVPC)
 	checkEndpoint(&diags, "sts", "STS", creds.STSEndpoint, envEndpointSTS)
+	checkEndpoint(&diags, "bssopenapi", "Billing", billingEndpoint, envEndpointBSS)
 	if diags.HasError() {
 		return nil, diags
 	}
@@ -100,6 +130,7 @@ func (p *AlicloudProvider) configure(ctx context.Context, cfg providerModel) (*p
 	c, err := client.New(client.Config{
 		RegionID:           region,
 		Endpoint:           endpoint,
+		BillingEndpoint:    billingEndpoint,
 		Protocol:           protocol,
 		Credential:         cred,
 		HTTPClient:         p.opts.HTTPClient,
@@ -113,12 +144,44 @@ func (p *AlicloudProvider) configure(ctx context.Context, cfg providerModel) (*p
 		return nil, diags
 	}
 	tflog.Debug(ctx, "configured provider", map[string]any{
-		"region":      region,
-		"endpoint":    c.Endpoint(),
-		"protocol":    c.Protocol(),
-		"credentials": source,
+		"region":             region,
+		"endpoint":           c.Endpoint(),
+		"protocol":           c.Protocol(),
+		"credentials":        source,
+		"skip_payment_check": skipPayment,
+		"skip_circuit_check": skipCircuit,
 	})
-	return &providerData{client: c, region: region, newToken: p.opts.NewToken, secrets: secrets}, diags
+	data := &providerData{
+		client: c, region: region, newToken: p.opts.NewToken, secrets: secrets,
+		checkPayment: !skipPayment,
+		paymentWait:  orDefault(p.opts.PaymentWait, paymentWait),
+		paymentPoll:  orDefault(p.opts.PaymentPoll, paymentPoll),
+	}
+	if !skipCircuit {
+		data.circuits = c.NewCircuitLookup(orDefault(p.opts.CircuitCheckWait, circuitCheckWait))
+	}
+	return data, diags
+}
+
+// lookupBool returns the configured value, else the first environment
+// variable that is set ("true" or "false", as strconv.ParseBool reads it).
+func (p *AlicloudProvider) lookupBool(diags *diag.Diagnostics, at path.Path, v types.Bool, env []string) bool {
+	if !v.IsNull() && !v.IsUnknown() {
+		return v.ValueBool()
+	}
+	for _, name := range env {
+		s := p.opts.Getenv(name)
+		if s == "" {
+			continue
+		}
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			diags.AddAttributeError(at, "Invalid Environment Variable",
+				"The environment variable "+name+" is "+quote(s)+"; it must be true or false.")
+		}
+		return b
+	}
+	return false
 }
 
 // checkEndpoint reports an endpoint (from the endpoints block or its
@@ -181,6 +244,9 @@ func unknownValues(cfg providerModel) diag.Diagnostics {
 		{path.Root("credentials_uri"), cfg.CredentialsURI, envCredsURI},
 		{path.Root("endpoints").AtName("vpc"), cfg.Endpoints.VPC, envEndpointVPC},
 		{path.Root("endpoints").AtName("sts"), cfg.Endpoints.STS, envEndpointSTS},
+		{path.Root("endpoints").AtName("bssopenapi"), cfg.Endpoints.BSSOpenAPI, envEndpointBSS},
+		{path.Root("skip_payment_check"), cfg.SkipPaymentCheck, envSkipPayment},
+		{path.Root("skip_circuit_check"), cfg.SkipCircuitCheck, envSkipCircuit},
 	}
 	if ar := cfg.AssumeRole; ar != nil {
 		b := path.Root("assume_role")
@@ -225,3 +291,12 @@ func firstNonEmpty(ss ...string) string {
 }
 
 func quote(s string) string { return "\"" + s + "\"" }
+
+// orDefault returns v, or d when v is the zero value.
+func orDefault[T comparable](v, d T) T {
+	var zero T
+	if v == zero {
+		return d
+	}
+	return v
+}

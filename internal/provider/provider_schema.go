@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"strconv"
+
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -25,11 +27,15 @@ type providerModel struct {
 	CredentialsURI        types.String     `tfsdk:"credentials_uri"`
 	AssumeRole            *assumeRoleModel `tfsdk:"assume_role"`
 	AssumeRoleWithOIDC    *oidcModel       `tfsdk:"assume_role_with_oidc"`
+
+	SkipPaymentCheck types.Bool `tfsdk:"skip_payment_check"`
+	SkipCircuitCheck types.Bool `tfsdk:"skip_circuit_check"`
 }
 
 type endpointsModel struct {
-	VPC types.String `tfsdk:"vpc"`
-	STS types.String `tfsdk:"sts"`
+	VPC        types.String `tfsdk:"vpc"`
+	STS        types.String `tfsdk:"sts"`
+	BSSOpenAPI types.String `tfsdk:"bssopenapi"`
 }
 
 type assumeRoleModel struct {
@@ -104,6 +110,20 @@ func providerSchema() schema.Schema {
 					"When it is not set here, `ALICLOUD_ECS_ROLE_NAME` is read.",
 				Optional: true,
 			},
+			"skip_payment_check": schema.BoolAttribute{
+				MarkdownDescription: "Whether to skip the payment check after an order with `auto_pay = true` is placed. " +
+					"By default the provider asks the billing API (BssOpenApi `GetOrderDetail`, RAM action `bss:DescribeOrder`) for up to " + paymentWaitText + " " +
+					"whether the order was paid, and warns when it was voided or is still unpaid. The check never fails an apply and never removes an order from state. " +
+					"Set this to `true` for accounts that may not read billing. When it is not set here, `ALICLOUD_SKIP_PAYMENT_CHECK` (`true` or `false`) is read; the default is `false`.",
+				Optional: true,
+			},
+			"skip_circuit_check": schema.BoolAttribute{
+				MarkdownDescription: "Whether to skip the circuit check at plan time. " +
+					"By default, when a plan places a new order, the provider looks its physical connection up (VPC `DescribePhysicalConnections`, RAM action `vpc:DescribePhysicalConnections`) " +
+					"and fails the plan when the circuit does not exist in the region or is in a state that can never take an order; it warns when the circuit is locked. " +
+					"A lookup that cannot run only warns. When it is not set here, `ALICLOUD_SKIP_CIRCUIT_CHECK` (`true` or `false`) is read; the default is `false`.",
+				Optional: true,
+			},
 			"credentials_uri": schema.StringAttribute{
 				MarkdownDescription: "A URL that answers temporary credentials as JSON (`AccessKeyId`, `AccessKeySecret`, `SecurityToken`, `Expiration`). " +
 					"When it is not set here, `ALICLOUD_CREDENTIALS_URI` is read, then `ALIBABA_CLOUD_CREDENTIALS_URI`.",
@@ -117,6 +137,13 @@ func providerSchema() schema.Schema {
 					"vpc": schema.StringAttribute{
 						MarkdownDescription: "The VPC API endpoint as `host` or `host:port`, without a scheme. " +
 							"When it is not set here, `ALIBABA_CLOUD_ENDPOINT_VPC` is read; the default is `vpc.<region>.aliyuncs.com`.",
+						Optional:   true,
+						Validators: []validator.String{endpointValidator{}},
+					},
+					"bssopenapi": schema.StringAttribute{
+						MarkdownDescription: "The billing API (BssOpenApi) endpoint of the payment check and the `alicloud_pc_occupancy_order` data source, as `host` or `host:port`. " +
+							"When it is not set here, `ALIBABA_CLOUD_ENDPOINT_BSSOPENAPI` is read; the default is `" + client.DefaultBillingEndpoint + "`, and when that endpoint answers " +
+							"`NotApplicable` (an account of the international site) the provider switches to `" + client.InternationalBillingEndpoint + "` for the rest of the run.",
 						Optional:   true,
 						Validators: []validator.String{endpointValidator{}},
 					},
@@ -137,7 +164,7 @@ func providerSchema() schema.Schema {
 						Optional:            true,
 					},
 					"session_name": schema.StringAttribute{
-						MarkdownDescription: "The role session name. When it is not set here, `ALICLOUD_ASSUME_ROLE_SESSION_NAME` is read, then `ALIBABA_CLOUD_ROLE_SESSION_NAME`; the default is `terraform`.",
+						MarkdownDescription: "The role session name. When it is not set here, `ALICLOUD_ASSUME_ROLE_SESSION_NAME` is read, then `ALIBABA_CLOUD_ROLE_SESSION_NAME`; the default is `" + client.DefaultSessionName + "`.",
 						Optional:            true,
 					},
 					"policy": schema.StringAttribute{
@@ -145,7 +172,7 @@ func providerSchema() schema.Schema {
 						Optional:            true,
 					},
 					"session_expiration": schema.Int64Attribute{
-						MarkdownDescription: "The session's lifetime in seconds, 900-43200. Defaults to 3600.",
+						MarkdownDescription: "The session's lifetime in seconds, 900-43200. Defaults to " + strconv.Itoa(client.DefaultSessionExpiration) + ".",
 						Optional:            true,
 						Validators:          []validator.Int64{int64validator.Between(900, 43200)},
 					},
@@ -177,7 +204,7 @@ func providerSchema() schema.Schema {
 						Optional:            true,
 					},
 					"role_session_name": schema.StringAttribute{
-						MarkdownDescription: "The role session name. Defaults to `terraform`.",
+						MarkdownDescription: "The role session name. Defaults to `" + client.DefaultSessionName + "`.",
 						Optional:            true,
 					},
 					"policy": schema.StringAttribute{
@@ -185,7 +212,7 @@ func providerSchema() schema.Schema {
 						Optional:            true,
 					},
 					"session_expiration": schema.Int64Attribute{
-						MarkdownDescription: "The session's lifetime in seconds, 900-43200. Defaults to 3600.",
+						MarkdownDescription: "The session's lifetime in seconds, 900-43200. Defaults to " + strconv.Itoa(client.DefaultSessionExpiration) + ".",
 						Optional:            true,
 						Validators:          []validator.Int64{int64validator.Between(900, 43200)},
 					},

@@ -27,11 +27,19 @@ import (
 
 const defaultCreateTimeout = 10 * time.Minute
 
+// The renewal terms auto_renew_duration accepts, in months.
+const (
+	minRenewMonths = 1
+	maxRenewMonths = 12
+)
+
 var (
 	_ resource.Resource                     = (*pcOccupancyOrderResource)(nil)
 	_ resource.ResourceWithConfigure        = (*pcOccupancyOrderResource)(nil)
 	_ resource.ResourceWithImportState      = (*pcOccupancyOrderResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*pcOccupancyOrderResource)(nil)
+	_ resource.ResourceWithIdentity         = (*pcOccupancyOrderResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*pcOccupancyOrderResource)(nil)
 )
 
 var (
@@ -58,6 +66,8 @@ type pcOccupancyOrderModel struct {
 	InstanceChargeType   types.String   `tfsdk:"instance_charge_type"`
 	Period               types.Int64    `tfsdk:"period"`
 	PricingCycle         types.String   `tfsdk:"pricing_cycle"`
+	AutoRenew            types.Bool     `tfsdk:"auto_renew"`
+	AutoRenewDuration    types.Int64    `tfsdk:"auto_renew_duration"`
 	ClientToken          types.String   `tfsdk:"client_token"`
 	RequestID            types.String   `tfsdk:"request_id"`
 	RegionID             types.String   `tfsdk:"region_id"`
@@ -119,7 +129,6 @@ func (r *pcOccupancyOrderResource) Schema(ctx context.Context, _ resource.Schema
 				MarkdownDescription: "The subscription length, in units of `pricing_cycle`: 1-9 for `Month`, 1-5 for `Year`. " +
 					"Required with `instance_charge_type = \"PrePaid\"`; not allowed with `PostPaid`." + forcesNew,
 				Optional:      true,
-				Validators:    []validator.Int64{int64validator.Between(1, 9)},
 				PlanModifiers: []planmodifier.Int64{replaceInt64UnlessImported()},
 			},
 			"pricing_cycle": schema.StringAttribute{
@@ -129,6 +138,22 @@ func (r *pcOccupancyOrderResource) Schema(ctx context.Context, _ resource.Schema
 				Computed:      true,
 				Validators:    []validator.String{stringvalidator.OneOf(client.CycleMonth, client.CycleYear)},
 				PlanModifiers: []planmodifier.String{pricingCycleDefault{}, replaceStringUnlessImported()},
+			},
+			"auto_renew": schema.BoolAttribute{
+				MarkdownDescription: "Whether Alibaba Cloud renews the subscription automatically when it ends, so that the circuit does not stop at expiry. " +
+					"Only with `instance_charge_type = \"PrePaid\"`; not allowed with `PostPaid`. Sent as `AutoRenew` only when set: " +
+					"without it, the request is exactly what it was before this argument existed, and the API's default (no renewal) applies." + forcesNew,
+				Optional:      true,
+				PlanModifiers: []planmodifier.Bool{replaceBoolUnlessImported()},
+			},
+			"auto_renew_duration": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("The length of each automatic renewal, in months: %d-%d. Requires `auto_renew = true`; sent as `AutoRenewDuration` only when set "+
+					"(the API then renews by 1 month). The API documents 0 to 2147483647, which is the range of its integer type, not a term it sells: "+
+					"0 would renew nothing, and the provider accepts 1-%d months, the renewal terms Alibaba Cloud subscriptions offer, so that a term the API may refuse fails at plan time, "+
+					"before anything is bought."+forcesNew, minRenewMonths, maxRenewMonths, maxRenewMonths),
+				Optional:      true,
+				Validators:    []validator.Int64{int64validator.Between(minRenewMonths, maxRenewMonths)},
+				PlanModifiers: []planmodifier.Int64{replaceInt64UnlessImported()},
 			},
 			"client_token": schema.StringAttribute{
 				MarkdownDescription: "The idempotency token sent as `ClientToken`: 1-64 printable ASCII characters. " +
@@ -201,12 +226,13 @@ func (r *pcOccupancyOrderResource) Create(ctx context.Context, req resource.Crea
 	// Terraform plans again with every value known before it creates, and
 	// pricingCycleDefault resolves pricing_cycle then; never send an order
 	// built from an unknown value, and check the terms once more.
-	for name, v := range map[string]attr.Value{"instance_charge_type": plan.InstanceChargeType, "period": plan.Period, "pricing_cycle": plan.PricingCycle, "auto_pay": plan.AutoPay} {
+	for name, v := range map[string]attr.Value{"instance_charge_type": plan.InstanceChargeType, "period": plan.Period, "pricing_cycle": plan.PricingCycle,
+		"auto_pay": plan.AutoPay, "auto_renew": plan.AutoRenew, "auto_renew_duration": plan.AutoRenewDuration} {
 		if v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Value Unknown At Create", name+" is still unknown when the order is placed. No request was sent. This is a bug in the provider; please report it.")
 		}
 	}
-	resp.Diagnostics.Append(validateOrderTerms(plan.InstanceChargeType, plan.Period, plan.PricingCycle)...)
+	resp.Diagnostics.Append(plan.terms().validate()...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -226,6 +252,8 @@ func (r *pcOccupancyOrderResource) Create(ctx context.Context, req resource.Crea
 		InstanceChargeType:   plan.InstanceChargeType.ValueString(),
 		Period:               plan.Period.ValueInt64(),
 		PricingCycle:         plan.PricingCycle.ValueString(),
+		AutoRenew:            plan.AutoRenew.ValueBoolPointer(),
+		AutoRenewDuration:    plan.AutoRenewDuration.ValueInt64(),
 		ClientToken:          token,
 	}
 	tflog.Info(ctx, "placing occupancy order", map[string]any{
@@ -235,6 +263,8 @@ func (r *pcOccupancyOrderResource) Create(ctx context.Context, req resource.Crea
 		"instance_charge_type":   in.InstanceChargeType,
 		"period":                 in.Period,
 		"pricing_cycle":          in.PricingCycle,
+		"auto_renew":             plan.AutoRenew.String(),
+		"auto_renew_duration":    in.AutoRenewDuration,
 		"client_token":           in.ClientToken,
 	})
 
@@ -242,7 +272,7 @@ func (r *pcOccupancyOrderResource) Create(ctx context.Context, req resource.Crea
 	defer cancel()
 	order, err := r.data.client.CreateOccupancyOrder(callCtx, in)
 	if err != nil {
-		addCreateError(&resp.Diagnostics, err, in, r.data.region, createTimeout)
+		addCreateError(&resp.Diagnostics, err, in, r.data.client, createTimeout)
 		return
 	}
 	tflog.Info(ctx, "placed occupancy order", map[string]any{"order_id": order.OrderID, "request_id": order.RequestID, "attempts": order.Attempts})
@@ -258,7 +288,26 @@ func (r *pcOccupancyOrderResource) Create(ctx context.Context, req resource.Crea
 		resp.Diagnostics.AddError("Occupancy Order Placed But Not Recorded",
 			fmt.Sprintf("Order %s was placed for %s (client token %s) but could not be saved to state. "+
 				"Import it with: terraform import <address> %s:%s", order.OrderID, in.PhysicalConnectionID, token, in.PhysicalConnectionID, order.OrderID))
+		return
 	}
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, plan.PhysicalConnectionID, plan.OrderID)
+
+	// The order is in state: from here on, nothing may add an error, or
+	// Terraform would taint the resource and the next apply buy again.
+	if in.AutoPay && r.data.checkPayment {
+		r.confirmPayment(callCtx, &resp.Diagnostics, order.OrderID, in.PhysicalConnectionID)
+	}
+}
+
+// orderArguments are the arguments whose change places a new order.
+func (m pcOccupancyOrderModel) orderArguments() []attr.Value {
+	return []attr.Value{m.PhysicalConnectionID, m.AutoPay, m.InstanceChargeType, m.Period, m.PricingCycle, m.AutoRenew, m.AutoRenewDuration, m.ClientToken}
+}
+
+// terms returns the arguments the cross-attribute rules tie together.
+func (m pcOccupancyOrderModel) terms() orderTerms {
+	return orderTerms{chargeType: m.InstanceChargeType, period: m.Period, cycle: m.PricingCycle,
+		autoRenew: m.AutoRenew, autoRenewDuration: m.AutoRenewDuration}
 }
 
 // Read is state-only: the API has no call that reads an order back, and the
@@ -270,6 +319,8 @@ func (r *pcOccupancyOrderResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	// States written before identity existed gain it here, from state alone.
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, state.PhysicalConnectionID, state.OrderID)
 }
 
 // Update is state-only. Every argument forces a new order, so the only
@@ -288,6 +339,7 @@ func (r *pcOccupancyOrderResource) Update(ctx context.Context, req resource.Upda
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, plan.PhysicalConnectionID, plan.OrderID)
 }
 
 // Delete is state-only: the API cannot cancel an order.
@@ -304,15 +356,38 @@ func (r *pcOccupancyOrderResource) Delete(ctx context.Context, req resource.Dele
 			state.OrderID.ValueString(), state.PhysicalConnectionID.ValueString()))
 }
 
-// ImportState takes "<physical_connection_id>:<order_id>". The next plan
-// records the configuration's other values in state in place, without a
-// request and without replacing the order.
+// ImportState takes "<physical_connection_id>:<order_id>", or an import
+// block's identity with both. The next plan records the configuration's
+// other values in state in place, without a request and without replacing
+// the order.
 func (r *pcOccupancyOrderResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	pcID, orderID, ok := strings.Cut(req.ID, ":")
-	if !ok || !physicalConnectionIDPattern.MatchString(pcID) || !orderIDPattern.MatchString(orderID) {
-		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("The import ID %q must be <physical_connection_id>:<order_id>, such as pc-bp1hp0wr072f6ambni141:203167309740138.", req.ID))
-		return
+	var pcID, orderID string
+	if req.ID != "" {
+		var ok bool
+		pcID, orderID, ok = strings.Cut(req.ID, ":")
+		if !ok || !physicalConnectionIDPattern.MatchString(pcID) || !orderIDPattern.MatchString(orderID) {
+			resp.Diagnostics.AddError("Invalid Import ID",
+				fmt.Sprintf("The import ID %q must be <physical_connection_id>:<order_id>, such as pc-bp1hp0wr072f6ambni141:203167309740138.", req.ID))
+			return
+		}
+	} else if req.Identity != nil {
+		var id pcOccupancyOrderIdentity
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		pcID, orderID = id.PhysicalConnectionID.ValueString(), id.OrderID.ValueString()
+		if !physicalConnectionIDPattern.MatchString(pcID) {
+			resp.Diagnostics.AddAttributeError(path.Root("physical_connection_id"), "Invalid Import Identity",
+				fmt.Sprintf("The identity's physical_connection_id %q must be \"pc-\" followed by lower-case letters and digits, such as pc-bp1hp0wr072f6ambni141.", pcID))
+		}
+		if !orderIDPattern.MatchString(orderID) {
+			resp.Diagnostics.AddAttributeError(path.Root("order_id"), "Invalid Import Identity",
+				fmt.Sprintf("The identity's order_id %q must be the order's decimal number, such as 203167309740138.", orderID))
+		}
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), orderID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("order_id"), orderID)...)
@@ -320,4 +395,5 @@ func (r *pcOccupancyOrderResource) ImportState(ctx context.Context, req resource
 	if r.data != nil {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region_id"), r.data.region)...)
 	}
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, types.StringValue(pcID), types.StringValue(orderID))
 }
