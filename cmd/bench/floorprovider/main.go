@@ -1,8 +1,9 @@
 // Command floorprovider is the benchmark's floor: the smallest
 // terraform-plugin-framework provider, with one state-only resource
 // (floor_thing) and nothing else. Its cost is the framework's and
-// Terraform's, so cmd/bench reports the alicloud provider's time as a ratio
-// to it.
+// Terraform's; cmd/bench reports the gap between it and cmd/bench/schemafloor
+// as what alicloud's schema costs. Like the alicloud provider, it switches
+// the SDK's logs off unless TF_LOG* asks for them.
 package main
 
 import (
@@ -15,12 +16,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/pcorder/terraform-provider-alicloud/cmd/bench/internal/sdklogs"
 )
 
 // Address is where the benchmark's Terraform CLI configuration finds it.
 const Address = "registry.terraform.io/bench/floor"
 
 func main() {
+	sdklogs.Silence() // as the alicloud provider does
 	err := providerserver.Serve(context.Background(), func() provider.Provider { return floorProvider{} },
 		providerserver.ServeOpts{Address: Address, ProtocolVersion: 6})
 	if err != nil {

@@ -3,10 +3,12 @@
 // (schemafloor_pc_occupancy_order) have the schema of the alicloud provider
 // and of alicloud_pc_occupancy_order, but which sends nothing. Create fills
 // the computed values (a counter is the order ID) and stores state; Read,
-// Update and Delete touch nothing but state. So it costs what Terraform and
-// the framework pay for that schema, and cmd/bench reports the alicloud
-// provider's time as a ratio to it; the gap between this floor and
-// cmd/bench/floorprovider (two attributes) is the schema's own cost.
+// Update and Delete touch nothing but state. Like the alicloud provider, it
+// switches the SDK's logs off unless TF_LOG* asks for them. So it costs
+// what Terraform and the framework pay for that schema, and cmd/bench
+// reports the alicloud provider's time as a ratio to it; the gap between
+// this floor and cmd/bench/floorprovider (two attributes) is the schema's
+// own cost.
 //
 // The schema is the real one's in names, types, optional/computed,
 // sensitivity, defaults, the timeouts block and the library validators, plus
@@ -33,6 +35,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/pcorder/terraform-provider-alicloud/cmd/bench/internal/sdklogs"
 )
 
 // Address is where the benchmark's Terraform CLI configuration finds it.
@@ -41,6 +45,7 @@ const Address = "registry.terraform.io/bench/schemafloor"
 var _ provider.Provider = schemaFloorProvider{}
 
 func main() {
+	sdklogs.Silence() // as the alicloud provider does
 	err := providerserver.Serve(context.Background(), func() provider.Provider { return schemaFloorProvider{} },
 		providerserver.ServeOpts{Address: Address, ProtocolVersion: 6})
 	if err != nil {

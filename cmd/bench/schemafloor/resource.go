@@ -105,6 +105,7 @@ func (r *occupancyOrder) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			},
 			"auto_renew_duration": schema.Int64Attribute{
 				Optional:      true,
+				Validators:    []validator.Int64{int64validator.Between(1, 12)},
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 			},
 			"client_token": schema.StringAttribute{
