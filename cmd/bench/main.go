@@ -1,46 +1,3 @@
-// Command bench measures what alicloud_pc_occupancy_order costs on top of
-// Terraform (issue 5), against three floors: Terraform alone (built-in
-// terraform_data resources), the bare plugin framework (cmd/bench/floorprovider,
-// one state-only resource of two attributes) and the same-schema floor
-// (cmd/bench/schemafloor: alicloud's provider and resource schema, sending
-// nothing). Its ratios are alicloud ÷ the same-schema floor. Run it from the
-// module root:
-//
-//	go run ./cmd/bench                # the full run, about 10 minutes on 2 cores
-//	go run ./cmd/bench -quick         # N = 1,100, one repetition, a storm of 100
-//	go run ./cmd/bench -n '' -provider-pkg ./some/variant   # the storm only, of another build
-//
-// It builds the alicloud provider, the two floor providers and cmd/bench/rsswrap
-// into a temporary directory, starts the fake VPC API (internal/fakealicloud)
-// in-process on 127.0.0.1 for each alicloud run, and points Terraform at the
-// providers with a CLI configuration of its own (dev_overrides, so no
-// `terraform init` and no network). Every run gets a fresh working
-// directory. It measures, with interleaved repetitions and their median:
-//
-//   - `terraform apply -auto-approve` of N resources of each kind: wall time,
-//     the ratio to the same-schema floor, and the peak RSS of the provider
-//     processes (rsswrap stands in for each provider and records wait4's
-//     ru_maxrss of the real one; the max over a run's processes is kept);
-//   - `terraform plan` of the unchanged configuration of the largest N,
-//     asserting that it plans no change and sends no request to the API;
-//   - a storm: an apply of -storm orders while the fake throttles creates to
-//     -storm-rate per second, against the floor that rate sets, counting
-//     failed resources, duplicate orders, throttled requests and retries,
-//     and timing the creates (first request to last order) apart from the
-//     plan before them; the same apply without the rate limit runs in turn
-//     with it, as the storm's other reference;
-//   - the start-up cost of each provider binary: the sum of the init times
-//     GODEBUG=inittrace=1 reports.
-//
-// It prints one Markdown table with a line naming the machine and the
-// method, writes the same to -out, and exits 1 if an assertion failed.
-//
-// The files: main.go (the flags, and run from setup to report), setup.go
-// (building the binaries, Terraform's version and CLI configuration),
-// runs.go (the order of the measured runs), configuration.go (each kind's
-// main.tf), workspace.go (a working directory and one measured Terraform
-// command: its RSS log, the fake's requests, the state), startup.go (the
-// init cost of a binary), report.go (the Markdown, medians and formatting).
 package main
 
 import (
@@ -49,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -69,7 +27,7 @@ const (
 	kindAli         = "alicloud"
 )
 
-var kinds = []string{kindData, kindFloor, kindSchemaFloor, kindAli}
+var allKinds = []string{kindData, kindFloor, kindSchemaFloor, kindAli}
 
 // Provider executables, as dev_overrides finds them.
 var providerExe = map[string]string{
@@ -92,6 +50,8 @@ func main() {
 // options are the command-line flags.
 type options struct {
 	ns          []int
+	kinds       []string        // the kinds that apply and plan
+	measures    map[string]bool // the measures to run
 	reps        int
 	storm       int
 	stormRate   float64
@@ -103,15 +63,20 @@ type options struct {
 	keep, quick bool
 }
 
+// The measures -measures names.
+var allMeasures = []string{"apply", "plan", "storm", "unlimited", "startup"}
+
 func parseFlags() (options, error) {
 	var o options
 	nList := flag.String("n", "1,100,1000", "comma-separated `list` of resource counts to apply; the largest is also planned")
-	flag.IntVar(&o.reps, "reps", 3, "repetitions of every measurement; the median is reported")
-	flag.IntVar(&o.storm, "storm", 500, "orders in the throttled storm (0 skips it)")
-	flag.Float64Var(&o.stormRate, "storm-rate", 50, "creates per second the fake allows during the storm")
+	kindList := flag.String("kinds", strings.Join(allKinds, ","), "comma-separated `list` of the kinds that apply and plan")
+	measureList := flag.String("measures", strings.Join(allMeasures, ","), "comma-separated `list` of the measures to run: "+strings.Join(allMeasures, ", "))
+	flag.IntVar(&o.reps, "reps", 3, "interleaved repetitions of every measurement; the median is reported")
+	flag.IntVar(&o.storm, "storm", 250, "orders in the throttled storm (0 skips it)")
+	flag.Float64Var(&o.stormRate, "storm-rate", 25, "creates per second the fake allows during the storm")
 	flag.IntVar(&o.stormBurst, "storm-burst", 2, "burst of the fake's rate limit during the storm")
 	flag.IntVar(&o.initRuns, "init-runs", 5, "runs of each provider binary under GODEBUG=inittrace=1")
-	flag.StringVar(&o.out, "out", "bench/results.md", "write the results to this `file`")
+	flag.StringVar(&o.out, "out", "bench/results.md", "write the results to this `file` (a run narrowed by -quick, -kinds or -measures writes only to an -out given)")
 	flag.StringVar(&o.providerPkg, "provider-pkg", ".", "the Go `package` to build as terraform-provider-alicloud (another build of it, to compare)")
 	flag.StringVar(&o.terraform, "terraform", "", "the Terraform CLI `path` (default: what scripts/ensure-terraform.sh prints)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (binaries, logs, working directories)")
@@ -132,10 +97,50 @@ func parseFlags() (options, error) {
 			o.ns = append(o.ns, n)
 		}
 	}
-	if o.reps < 1 || o.initRuns < 1 || o.storm < 0 || o.stormRate <= 0 {
-		return o, errors.New("-reps and -init-runs must be at least 1, -storm at least 0, -storm-rate positive")
+	var err error
+	if o.kinds, err = parseNames("-kinds", *kindList, allKinds); err != nil {
+		return o, err
+	}
+	measures, err := parseNames("-measures", *measureList, allMeasures)
+	if err != nil {
+		return o, err
+	}
+	o.measures = map[string]bool{}
+	for _, m := range measures {
+		o.measures[m] = true
+	}
+	// A narrowed run does not replace the full run's report by default.
+	outGiven := false
+	flag.Visit(func(f *flag.Flag) { outGiven = outGiven || f.Name == "out" })
+	if !outGiven && (o.quick || len(o.kinds) < len(allKinds) || len(o.measures) < len(allMeasures)) {
+		o.out = ""
+	}
+	if o.reps < 1 || o.initRuns < 1 || o.storm < 0 || o.stormRate <= 0 || o.stormBurst < 1 {
+		return o, errors.New("-reps, -init-runs and -storm-burst must be at least 1, -storm at least 0, -storm-rate positive")
 	}
 	return o, nil
+}
+
+// parseNames splits a comma-separated list of names, each one of allowed,
+// and keeps the order of allowed.
+func parseNames(flagName, list string, allowed []string) ([]string, error) {
+	var names []string
+	for _, f := range strings.Split(list, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if !slices.Contains(allowed, f) {
+			return nil, fmt.Errorf("%s: %q is not one of %s", flagName, f, strings.Join(allowed, ", "))
+		}
+		names = append(names, f)
+	}
+	var ordered []string
+	for _, a := range allowed {
+		if slices.Contains(names, a) {
+			ordered = append(ordered, a)
+		}
+	}
+	return ordered, nil
 }
 
 func run(log func(string, ...any)) error {
@@ -176,6 +181,9 @@ func run(log func(string, ...any)) error {
 	}
 	inits := map[string]initCost{}
 	for _, kind := range []string{kindFloor, kindSchemaFloor, kindAli} {
+		if !o.measures["startup"] {
+			break
+		}
 		if inits[kind], err = b.initCost(providerExe[kind], o.initRuns); err != nil {
 			return err
 		}
@@ -184,13 +192,17 @@ func run(log func(string, ...any)) error {
 
 	report := renderReport(o, samples, inits, describeMachine(tfVersion))
 	fmt.Print(report)
-	if err := os.MkdirAll(filepath.Dir(o.out), 0o755); err != nil {
-		return err
+	if o.out == "" {
+		log("not writing the report of a narrowed run; give -out to write it")
+	} else {
+		if err := os.MkdirAll(filepath.Dir(o.out), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(o.out, []byte(report), 0o644); err != nil {
+			return err
+		}
+		log("wrote %s", o.out)
 	}
-	if err := os.WriteFile(o.out, []byte(report), 0o644); err != nil {
-		return err
-	}
-	log("wrote %s", o.out)
 	if len(problems) > 0 {
 		return fmt.Errorf("%d assertion(s) failed:\n  %s", len(problems), strings.Join(problems, "\n  "))
 	}

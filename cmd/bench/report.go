@@ -22,6 +22,7 @@ func renderReport(o options, samples map[key][]sample, inits map[string]initCost
 		"The same-schema floor is cmd/bench/schemafloor: the alicloud provider block's schema and alicloud_pc_occupancy_order's "+
 		"(its attributes, types, defaults, library validators and plan modifiers and timeouts block, with auto_renew and auto_renew_duration), "+
 		"given the same configuration, whose Create sends nothing and only fills the computed values and stores state. "+
+		"Both floors switch the plugin SDK's logs off when no TF_LOG* variable is set, as the alicloud provider does. "+
 		"The ratio is alicloud ÷ the same-schema floor: what the provider's own work costs. "+
 		"The gap between the two floors is what Terraform and the framework pay for the schema.\n\n",
 		flagsShown(), o.reps)
@@ -40,6 +41,7 @@ func renderReport(o options, samples map[key][]sample, inits map[string]initCost
 	writeStartupRow(&w, o, inits)
 	w.WriteString("\nA time in brackets is the range over the runs; where a note shows a list, it has one value per run. " +
 		"In the notes, a triple x / y / z is the bare floor's, the same-schema floor's, then alicloud's.\n")
+	writeTargets(&w, o, samples)
 	return w.String()
 }
 
@@ -55,10 +57,10 @@ func writeTerraformRow(w *strings.Builder, measure string, n int, samples map[ke
 	if measure == "plan" {
 		label = "`terraform plan`, unchanged"
 		notes = append(notes, fmt.Sprintf("API requests during the plan: %s (Read is state-only); exit code %s (0: no changes)",
-			listPerRun(a, func(s sample) int { return s.requests }), listPerRun(a, func(s sample) int { return s.exit })))
+			listInts(a, func(s sample) int { return s.requests }), listInts(a, func(s sample) int { return s.exit })))
 	} else {
-		notes = append(notes, fmt.Sprintf("orders %s, duplicates %s", listPerRun(a, func(s sample) int { return s.orders }),
-			listPerRun(a, func(s sample) int { return s.dups })))
+		notes = append(notes, fmt.Sprintf("orders %s, duplicates %s", listInts(a, func(s sample) int { return s.orders }),
+			listInts(a, func(s sample) int { return s.dups })))
 	}
 	sfw := medianDuration(sf, elapsedOf)
 	notes = append(notes, fmt.Sprintf("same-schema ÷ bare floor %s; provider processes per run %d / %d / %d; "+
@@ -72,31 +74,6 @@ func writeTerraformRow(w *strings.Builder, measure string, n int, samples map[ke
 	fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %s | %s / %s / %s | %s |\n", label, n,
 		elapsedCell(d), elapsedCell(f), elapsedCell(sf), elapsedCell(a), formatRatio(medianDuration(a, elapsedOf), sfw),
 		formatMiB(medianInt64(f, peakRSSOf)), formatMiB(medianInt64(sf, peakRSSOf)), formatMiB(medianInt64(a, peakRSSOf)), strings.Join(notes, "; "))
-}
-
-// writeStormRow writes the storm's row, if it ran.
-func writeStormRow(w *strings.Builder, o options, samples map[key][]sample) {
-	st := samples[key{"storm", o.storm, kindAli}]
-	if len(st) == 0 {
-		return
-	}
-	rateFloor := time.Duration(float64(o.storm) / o.stormRate * float64(time.Second))
-	aw := medianDuration(st, elapsedOf)
-	creates := medianDuration(st, createPhaseOf)
-	un := samples[key{"unlimited", o.storm, kindAli}]
-	uw := medianDuration(un, elapsedOf)
-	ucreates := medianDuration(un, createPhaseOf)
-	fmt.Fprintf(w, "| storm: `terraform apply` while creates are throttled to %g/s (burst %d); its floor is N ÷ rate | %d | – | – | %s (N ÷ rate) | %s | %s | – / – / %s | "+
-		"failed resources %s, orders %s, duplicates %s, throttled %s of %s requests; orders sent more than once %s, at most %s times. "+
-		"First request after %s; creates (first request to last order) took %s, %s the rate's floor. "+
-		"The same apply without the rate limit: %s, creates %s; the storm took %s that |\n",
-		o.stormRate, o.stormBurst, o.storm, formatSeconds(rateFloor), elapsedCell(st), formatRatio(aw, rateFloor), formatMiB(medianInt64(st, peakRSSOf)),
-		listPerRun(st, func(s sample) int { return o.storm - s.inState }), listPerRun(st, func(s sample) int { return s.orders }),
-		listPerRun(st, func(s sample) int { return s.dups }), listPerRun(st, func(s sample) int { return s.throttled }),
-		listPerRun(st, func(s sample) int { return s.requests }),
-		listPerRun(st, func(s sample) int { return s.retried }), listPerRun(st, func(s sample) int { return s.maxAttempts }),
-		formatSeconds(medianDuration(st, func(s sample) time.Duration { return s.firstReq })), formatSeconds(creates), formatRatio(creates, rateFloor),
-		formatSeconds(uw), formatSeconds(ucreates), formatRatio(aw, uw))
 }
 
 // writeStartupRow writes the start-up cost of the three provider binaries,
@@ -128,7 +105,7 @@ func flagsShown() string {
 func elapsedOf(s sample) time.Duration      { return s.elapsed }
 func providerCPUOf(s sample) time.Duration  { return s.providerCPU }
 func terraformCPUOf(s sample) time.Duration { return s.terraformCPU }
-func createPhaseOf(s sample) time.Duration  { return s.lastOrder - s.firstReq }
+func createPhaseOf(s sample) time.Duration  { return s.lastOrder - s.firstCreate }
 func peakRSSOf(s sample) int64              { return s.peakRSSKiB }
 func providerProcsOf(s sample) int          { return s.providerProcs }
 
@@ -144,8 +121,12 @@ func medianInt(ss []sample, f func(sample) int) int {
 	return median(ss, f, func(a, b int) int { return (a + b) / 2 })
 }
 
+func medianFloat(ss []sample, f func(sample) float64) float64 {
+	return median(ss, f, func(a, b float64) float64 { return (a + b) / 2 })
+}
+
 // median of f over ss; mid averages the middle two of an even count.
-func median[T int | int64 | time.Duration](ss []sample, f func(sample) T, mid func(T, T) T) T {
+func median[T int | int64 | float64 | time.Duration](ss []sample, f func(sample) T, mid func(T, T) T) T {
 	if len(ss) == 0 {
 		return 0
 	}
@@ -160,11 +141,28 @@ func median[T int | int64 | time.Duration](ss []sample, f func(sample) T, mid fu
 	return mid(vs[len(vs)/2-1], vs[len(vs)/2])
 }
 
-// listPerRun lists f over the runs, or gives the one value when all agree.
-func listPerRun(ss []sample, f func(sample) int) string {
+// listInts lists f over the runs, or gives the one value when all agree.
+func listInts(ss []sample, f func(sample) int) string {
 	var vs []string
 	for _, s := range ss {
 		vs = append(vs, strconv.Itoa(f(s)))
+	}
+	return joinRuns(vs)
+}
+
+// listFloats lists f over the runs in format, or gives the one value when
+// all agree.
+func listFloats(ss []sample, f func(sample) float64, format string) string {
+	var vs []string
+	for _, s := range ss {
+		vs = append(vs, fmt.Sprintf(format, f(s)))
+	}
+	return joinRuns(vs)
+}
+
+func joinRuns(vs []string) string {
+	if len(vs) == 0 {
+		return "–"
 	}
 	if len(slices.Compact(slices.Clone(vs))) == 1 {
 		return vs[0]

@@ -21,21 +21,41 @@ func (o options) planN() int {
 	return slices.Max(o.ns)
 }
 
-// measureAll runs the warm-up, then the repetitions, each of which applies
-// (and plans) every N of every kind and runs the storm. It returns the
-// samples and the assertions that failed.
-func (b *bench) measureAll(o options) (samples map[key][]sample, problems []string, err error) {
-	samples = map[key][]sample{}
-	add := func(k key, s sample, problem string) {
-		samples[k] = append(samples[k], s)
-		if problem != "" {
-			problems = append(problems, fmt.Sprintf("%s N=%d %s: %s", k.measure, k.n, k.kind, problem))
-		}
+// runsStorm says whether the storm, or its reference without the limit,
+// is measured.
+func (o options) runsStorm() bool {
+	return o.storm > 0 && (o.measures["storm"] || o.measures["unlimited"])
+}
+
+// recorder collects the samples of the measured runs and the assertions
+// that failed.
+type recorder struct {
+	samples  map[key][]sample
+	problems []string
+}
+
+func (r *recorder) add(k key, s sample, problem string) {
+	r.samples[k] = append(r.samples[k], s)
+	if problem != "" {
+		r.problems = append(r.problems, fmt.Sprintf("%s N=%d %s: %s", k.measure, k.n, k.kind, problem))
 	}
-	planN := o.planN()
-	// One unrecorded apply of each kind first, so that no measured run pays
-	// for cold caches.
-	for _, kind := range kinds {
+}
+
+// measureAll runs the warm-up, then the repetitions, each of which applies
+// (and plans) every N of every kind -measures and -kinds ask for and runs
+// the storm. It returns the samples and the assertions that failed.
+func (b *bench) measureAll(o options) (samples map[key][]sample, problems []string, err error) {
+	r := &recorder{samples: map[key][]sample{}}
+	// One unrecorded apply of each kind that runs first, so that no
+	// measured run pays for cold caches.
+	var warm []string
+	if o.measures["apply"] || o.measures["plan"] {
+		warm = slices.Clone(o.kinds)
+	}
+	if o.runsStorm() && !slices.Contains(warm, kindAli) {
+		warm = append(warm, kindAli)
+	}
+	for _, kind := range warm {
 		ws, err := b.workspace(kind, 1, 0, 0)
 		if err != nil {
 			return nil, nil, err
@@ -51,59 +71,56 @@ func (b *bench) measureAll(o options) (samples map[key][]sample, problems []stri
 	}
 	for rep := range o.reps {
 		for _, n := range o.ns {
-			// Rotate the order of kinds between repetitions, so that none
-			// always runs first (or right after the heaviest).
-			for i := range kinds {
-				kind := kinds[(i+rep)%len(kinds)]
-				ws, err := b.workspace(kind, n, 0, 0)
-				if err != nil {
-					return nil, nil, err
-				}
-				s, problem, err := ws.measure("apply", "-auto-approve")
-				if err != nil {
-					ws.close()
-					return nil, nil, err
-				}
-				add(key{"apply", n, kind}, s, problem)
-				b.log("rep %d/%d apply N=%d %-14s %6.2fs  rss %s  %s", rep+1, o.reps, n, kind, s.elapsed.Seconds(), formatMiB(s.peakRSSKiB), problem)
-				if n == planN {
-					s, problem, err := ws.measure("plan", "-detailed-exitcode")
-					if err != nil {
-						ws.close()
-						return nil, nil, err
-					}
-					add(key{"plan", n, kind}, s, problem)
-					b.log("rep %d/%d plan  N=%d %-14s %6.2fs  %d requests  %s", rep+1, o.reps, n, kind, s.elapsed.Seconds(), s.requests, problem)
-				}
-				ws.close()
+			if err := b.measureApplyAndPlan(o, rep, n, r); err != nil {
+				return nil, nil, err
 			}
 		}
-		// The storm, and the same apply without the rate limit, in turns.
-		for i := range 2 {
-			if o.storm == 0 {
-				break
-			}
-			limited := (i+rep)%2 == 0
-			measure, rate := "unlimited", 0.0
-			if limited {
-				measure, rate = "storm", o.stormRate
-			}
-			ws, err := b.workspace(kindAli, o.storm, rate, o.stormBurst)
-			if err != nil {
+		if o.runsStorm() {
+			if err := b.measureStorm(o, rep, r); err != nil {
 				return nil, nil, err
 			}
-			s, problem, err := ws.measure(measure, "-auto-approve")
-			ws.close()
-			if err != nil {
-				return nil, nil, err
-			}
-			if limited && s.dups == 0 && s.orders <= o.storm {
-				problem = "" // failed creates are what the storm measures; duplicates are not
-			}
-			add(key{measure, o.storm, kindAli}, s, problem)
-			b.log("rep %d/%d %-9s N=%d %6.2fs  failed %d  dups %d  throttled %d/%d", rep+1, o.reps, measure, o.storm, s.elapsed.Seconds(),
-				o.storm-s.inState, s.dups, s.throttled, s.requests)
 		}
 	}
-	return samples, problems, nil
+	return r.samples, r.problems, nil
+}
+
+// measureApplyAndPlan applies n resources of each kind and, for the
+// largest N, plans the unchanged configuration. An apply that is only
+// there for the plan is not recorded.
+func (b *bench) measureApplyAndPlan(o options, rep, n int, r *recorder) error {
+	plan := o.measures["plan"] && n == o.planN()
+	if !o.measures["apply"] && !plan {
+		return nil
+	}
+	// Rotate the order of kinds between repetitions, so that none always
+	// runs first (or right after the heaviest).
+	for i := range o.kinds {
+		kind := o.kinds[(i+rep)%len(o.kinds)]
+		ws, err := b.workspace(kind, n, 0, 0)
+		if err != nil {
+			return err
+		}
+		s, problem, err := ws.measure("apply", "-auto-approve")
+		if err != nil {
+			ws.close()
+			return err
+		}
+		if o.measures["apply"] {
+			r.add(key{"apply", n, kind}, s, problem)
+		} else if problem != "" {
+			r.problems = append(r.problems, fmt.Sprintf("apply before the plan N=%d %s: %s", n, kind, problem))
+		}
+		b.log("rep %d/%d apply N=%d %-14s %6.2fs  rss %s  %s", rep+1, o.reps, n, kind, s.elapsed.Seconds(), formatMiB(s.peakRSSKiB), problem)
+		if plan {
+			s, problem, err := ws.measure("plan", "-detailed-exitcode")
+			if err != nil {
+				ws.close()
+				return err
+			}
+			r.add(key{"plan", n, kind}, s, problem)
+			b.log("rep %d/%d plan  N=%d %-14s %6.2fs  %d requests  %s", rep+1, o.reps, n, kind, s.elapsed.Seconds(), s.requests, problem)
+		}
+		ws.close()
+	}
+	return nil
 }

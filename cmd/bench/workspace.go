@@ -26,8 +26,9 @@ type sample struct {
 	terraformCPU  time.Duration // user+system CPU of Terraform itself
 	// The fake's view, for alicloud runs.
 	requests, throttled, orders, dups, inState int
+	creates                                    int           // requests that carry a client token: the creates
 	retried, maxAttempts                       int           // orders sent more than once; most sends of one order
-	firstReq, lastOrder                        time.Duration // since the command started
+	firstCreate, lastOrder                     time.Duration // since the command started
 }
 
 // workspace is one fresh working directory with a configuration of n
@@ -161,7 +162,7 @@ func (ws *workspace) measure(measure string, args ...string) (s sample, problem 
 
 // countRequests fills in the fake's view of a run: the requests after the
 // first `before`, the throttled ones, retries, orders and duplicates, and
-// the times of the first request and the last order since start.
+// the times of the first create request and the last order since start.
 func (ws *workspace) countRequests(s *sample, before int, start time.Time) {
 	reqs := ws.fake.Requests()[before:]
 	s.requests = len(reqs)
@@ -173,13 +174,17 @@ func (ws *workspace) countRequests(s *sample, before int, start time.Time) {
 			s.lastOrder = r.Time.Sub(start)
 		}
 	}
-	if len(reqs) > 0 {
-		s.firstReq = reqs[0].Time.Sub(start)
-	}
-	// Every attempt of one create carries the same client token.
+	// Every attempt of one create carries the same client token; the
+	// other actions (lookups of the connection and the order) carry none.
 	attempts := map[string]int{}
 	for _, r := range reqs {
-		attempts[r.Params["ClientToken"]]++
+		if token := r.Params["ClientToken"]; token != "" {
+			if s.creates == 0 {
+				s.firstCreate = r.Time.Sub(start)
+			}
+			attempts[token]++
+			s.creates++
+		}
 	}
 	for _, a := range attempts {
 		if a > 1 {

@@ -1,0 +1,77 @@
+// Command bench measures what alicloud_pc_occupancy_order costs on top of
+// Terraform (issue 5), against three floors: Terraform alone (built-in
+// terraform_data resources), the bare plugin framework (cmd/bench/floorprovider,
+// one state-only resource of two attributes) and the same-schema floor
+// (cmd/bench/schemafloor: alicloud's provider and resource schema, sending
+// nothing). Its ratios are alicloud ÷ the same-schema floor. Run it from the
+// module root (`make bench` passes BENCHFLAGS on):
+//
+//	go run ./cmd/bench                # everything, about 8 minutes on 2 cores
+//	go run ./cmd/bench -quick         # N = 1,100, one repetition, a storm of 100
+//
+// It builds the alicloud provider, the two floor providers and cmd/bench/rsswrap
+// into a temporary directory, starts the fake VPC API (internal/fakealicloud)
+// in-process on 127.0.0.1 for each alicloud run, and points Terraform at the
+// providers with a CLI configuration of its own (dev_overrides, so no
+// `terraform init` and no network). Every run gets a fresh working
+// directory. The measures (-measures), with interleaved repetitions and
+// their median:
+//
+//   - apply: `terraform apply -auto-approve` of N resources of each kind:
+//     wall time, the ratio to the same-schema floor, and the peak RSS of the
+//     provider processes (rsswrap stands in for each provider and records
+//     wait4's ru_maxrss of the real one; the max over a run's processes is
+//     kept);
+//   - plan: `terraform plan` of the unchanged configuration of the largest
+//     N, asserting that it plans no change and sends no request to the API;
+//   - storm: an apply of -storm orders while the fake's token bucket
+//     throttles creates to -storm-rate per second after a burst of
+//     -storm-burst, reporting for each run the requests (of every action,
+//     and the creates alone) and the throttled requests per order placed,
+//     and the create phase (first create request to last order) against the
+//     rate's floor, (N - burst) ÷ rate; and counting failed resources,
+//     duplicate orders and retries;
+//   - unlimited: the same apply without the rate limit, in turn with the
+//     storm, as its other reference;
+//   - startup: the start-up cost of each provider binary, the sum of the
+//     init times GODEBUG=inittrace=1 reports.
+//
+// Flags:
+//
+//	-n 1,100,1000      the resource counts to apply; the largest is also planned ('' for none)
+//	-kinds LIST        the kinds that apply and plan: terraform_data, floor, schemafloor, alicloud
+//	-measures LIST     apply, plan, storm, unlimited, startup (default all)
+//	-reps 3            interleaved repetitions of every measure; the median is reported
+//	-storm 250         orders in the storm (0 skips the storm and its reference)
+//	-storm-rate 25     creates per second the fake allows during the storm
+//	-storm-burst 2     the burst of its token bucket
+//	-init-runs 5       starts of each binary for the startup measure
+//	-quick             -n 1,100 -reps 1 -storm 100
+//	-out FILE          where the report goes (default bench/results.md)
+//	-provider-pkg PKG  the package built as the alicloud provider (another build, to compare)
+//	-terraform PATH    the Terraform CLI (default: what scripts/ensure-terraform.sh prints)
+//	-keep              keep the temporary directory: binaries, logs, working directories
+//
+// To check one number in under two minutes, narrow the run; a run narrowed
+// by -quick, -kinds or -measures prints its report and writes it only to an
+// -out given explicitly, so that bench/results.md keeps the full run:
+//
+//	go run ./cmd/bench -measures apply -n 1000 -kinds schemafloor,alicloud -reps 1   # the 1000-order ratio
+//	go run ./cmd/bench -measures storm -reps 1                                       # the storm's per-order costs
+//	go run ./cmd/bench -measures storm -storm 50 -storm-rate 25 -reps 1               # a smaller storm
+//	go run ./cmd/bench -measures plan -n 1000 -kinds schemafloor,alicloud -reps 1     # the plan (its apply is not recorded)
+//
+// It prints one Markdown table with a line naming the machine and the
+// method, then the targets of issue 12 the run measured, each marked met or
+// missed (reported, not enforced); writes the same to -out; and exits 1 if
+// an assertion failed (a failed apply, a duplicate order, a plan with
+// changes or requests).
+//
+// The files: doc.go (this), main.go (the flags, and run from setup to report), setup.go
+// (building the binaries, Terraform's version and CLI configuration),
+// runs.go (the order of the measured runs), storm.go (the storm's runs and
+// its row), configuration.go (each kind's main.tf), workspace.go (a working
+// directory and one measured Terraform command: its RSS log, the fake's
+// requests, the state), startup.go (the init cost of a binary), report.go
+// (the Markdown, medians and formatting), targets.go (issue 12's targets).
+package main
