@@ -1,5 +1,5 @@
-# The configuration `make demo` applies against the fake VPC API. Against
-# Alibaba Cloud, drop the protocol and endpoints lines.
+# The configuration `make demo` applies against the project's fake Alibaba
+# Cloud API. Against Alibaba Cloud, drop the protocol and endpoints lines.
 terraform {
   required_providers {
     alicloud = {
@@ -9,7 +9,7 @@ terraform {
 }
 
 variable "vpc_endpoint" {
-  description = "The VPC API endpoint, host:port."
+  description = "The fake API's address, host:port. It serves the VPC and the billing API alike."
   type        = string
 }
 
@@ -17,7 +17,8 @@ provider "alicloud" {
   region   = "cn-hangzhou"
   protocol = "HTTP" # the fake listens on loopback without TLS
   endpoints {
-    vpc = var.vpc_endpoint
+    vpc        = var.vpc_endpoint
+    bssopenapi = var.vpc_endpoint
   }
 }
 
@@ -25,6 +26,21 @@ resource "alicloud_pc_occupancy_order" "demo" {
   physical_connection_id = "pc-bp1hp0wr072f6ambni141"
   instance_charge_type   = "PrePaid"
   period                 = 3
+  auto_renew             = true
+  auto_renew_duration    = 1
+}
+
+# Every plan warns while the order is not paid.
+check "occupancy_fee_paid" {
+  data "alicloud_pc_occupancy_order" "demo" {
+    order_id               = alicloud_pc_occupancy_order.demo.order_id
+    physical_connection_id = alicloud_pc_occupancy_order.demo.physical_connection_id
+  }
+
+  assert {
+    condition     = data.alicloud_pc_occupancy_order.demo.payment_status == "Paid"
+    error_message = "Occupancy order ${data.alicloud_pc_occupancy_order.demo.order_id} is ${data.alicloud_pc_occupancy_order.demo.payment_status}."
+  }
 }
 
 output "order_id" {

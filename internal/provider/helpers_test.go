@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aliyun/credentials-go/credentials"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -47,6 +50,8 @@ type testEnv struct {
 	env    map[string]string
 	tokens atomic.Int64
 	opts   Options
+	// dials counts the connections the provider opened.
+	dials atomic.Int64
 }
 
 // testCertificate is the certificate of every TLS fake in this process;
@@ -75,6 +80,9 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	_ = os.Remove(f.Name())
+	if builtProvider.plugins != "" {
+		_ = os.RemoveAll(builtProvider.plugins)
+	}
 	os.Exit(code)
 }
 
@@ -88,6 +96,22 @@ type envOption func(*envSettings)
 
 func withFirstOrderID(id uint64, asString bool) envOption {
 	return func(s *envSettings) { s.fake.FirstOrderID, s.fake.OrderIDAsString = id, asString }
+}
+
+// withUnreachableAfter shortens how long a call may fail to reach the
+// endpoint before it stops.
+func withUnreachableAfter(d time.Duration) envOption {
+	return func(s *envSettings) { s.opts.Retry.UnreachableAfter = d }
+}
+
+// withFakeConfig changes the fake's configuration before it starts.
+func withFakeConfig(change func(*fakealicloud.Config)) envOption {
+	return func(s *envSettings) { change(&s.fake) }
+}
+
+// withPaymentWait shortens the payment check's bound and poll interval.
+func withPaymentWait(wait, poll time.Duration) envOption {
+	return func(s *envSettings) { s.opts.PaymentWait, s.opts.PaymentPoll = wait, poll }
 }
 
 func withSignatureAlgorithm(alg string) envOption {
@@ -145,6 +169,9 @@ func newTestEnv(t *testing.T, opts ...envOption) *testEnv {
 func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	opts := e.opts
 	opts.Getenv = func(k string) string { return e.env[k] }
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = loopbackOnlyHTTPClient(&e.dials)
+	}
 	opts.NewToken = func() (string, error) {
 		return fmt.Sprintf("tf-test-token-%04d", e.tokens.Add(1)), nil
 	}
@@ -162,7 +189,7 @@ func (e *testEnv) providerBlock(overrides map[string]string) string {
 		"access_key": fmt.Sprintf("%q", testAccessKey),
 		"secret_key": fmt.Sprintf("%q", testSecretKey),
 		"protocol":   `"HTTP"`,
-		"endpoints":  fmt.Sprintf("{ vpc = %q }", e.addr),
+		"endpoints":  fmt.Sprintf("{\n    vpc        = %q\n    bssopenapi = %q\n  }", e.addr, e.addr),
 	}
 	maps.Copy(args, overrides)
 	var b strings.Builder
@@ -183,13 +210,7 @@ func (e *testEnv) config(body string) string {
 // createRequests returns the CreatePhysicalConnectionOccupancyOrder requests
 // the fake received.
 func (e *testEnv) createRequests() []fakealicloud.Request {
-	var out []fakealicloud.Request
-	for _, r := range e.fake.Requests() {
-		if r.Action == client.ActionCreateOccupancyOrder {
-			out = append(out, r)
-		}
-	}
-	return out
+	return e.requestsFor(client.ActionCreateOccupancyOrder)
 }
 
 // checkRequestCount fails unless the fake has received exactly n create
@@ -198,6 +219,16 @@ func (e *testEnv) checkRequestCount(n int) func(*terraform.State) error {
 	return func(*terraform.State) error {
 		if got := len(e.createRequests()); got != n {
 			return fmt.Errorf("the fake received %d create requests, want %d", got, n)
+		}
+		return nil
+	}
+}
+
+// checkNoRequests fails unless the fake has received no request at all.
+func (e *testEnv) checkNoRequests() func(*terraform.State) error {
+	return func(*terraform.State) error {
+		if reqs := e.fake.Requests(); len(reqs) != 0 {
+			return fmt.Errorf("the fake received %d requests, the first %s, want none", len(reqs), reqs[0].Action)
 		}
 		return nil
 	}
@@ -309,4 +340,39 @@ func checkSignature(e *testEnv, alg string) func(*terraform.State) error {
 		}
 		return nil
 	}
+}
+
+// loopbackOnlyHTTPClient is the provider's HTTP client, except that it
+// refuses, without resolving anything, to dial any host but a loopback
+// address: a test that forgets an endpoint fails instead of reaching
+// Alibaba Cloud (or its DNS).
+func loopbackOnlyHTTPClient(dials *atomic.Int64) *http.Client {
+	c := client.NewHTTPClient()
+	tr, _ := c.Transport.(*http.Transport)
+	dial := tr.DialContext
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		host, _, err := net.SplitHostPort(addr)
+		if err != nil {
+			return nil, err
+		}
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return nil, fmt.Errorf("test refused to dial %s: tests reach loopback only", addr)
+		}
+		if dials != nil {
+			dials.Add(1)
+		}
+		return dial(ctx, network, addr)
+	}
+	return c
+}
+
+// staticTestCredential signs with the test key, for tests that build a
+// client themselves.
+func staticTestCredential(t *testing.T) credentials.Credential {
+	t.Helper()
+	c, _, err := client.NewCredential(client.CredentialConfig{AccessKey: testAccessKey, SecretKey: testSecretKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/pcorder/terraform-provider-alicloud/internal/client"
@@ -15,25 +16,37 @@ import (
 
 // After an import, state holds only the IDs; the arguments are null there.
 // The first plan must record the configuration's values in place: replacing
-// the resource would buy a second order. So a change replaces the order
-// only when the prior value is not null.
+// the resource would buy a second order. Every other change of an argument,
+// from null to a value included, places a new order.
 const replaceUnlessImportedDescription = "Changing this value places a new order, except when recording the configuration's value after an import."
 
+// importPending reports whether state is an import whose arguments have not
+// been recorded yet: instance_charge_type, which every create and every
+// recording sets, is still null.
+func importPending(ctx context.Context, state tfsdk.State) bool {
+	if state.Raw.IsNull() {
+		return false
+	}
+	var chargeType types.String
+	diags := state.GetAttribute(ctx, path.Root("instance_charge_type"), &chargeType)
+	return !diags.HasError() && chargeType.IsNull()
+}
+
 func replaceStringUnlessImported() planmodifier.String {
-	return stringplanmodifier.RequiresReplaceIf(func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-		resp.RequiresReplace = !req.StateValue.IsNull()
+	return stringplanmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+		resp.RequiresReplace = !importPending(ctx, req.State)
 	}, replaceUnlessImportedDescription, replaceUnlessImportedDescription)
 }
 
 func replaceBoolUnlessImported() planmodifier.Bool {
-	return boolplanmodifier.RequiresReplaceIf(func(_ context.Context, req planmodifier.BoolRequest, resp *boolplanmodifier.RequiresReplaceIfFuncResponse) {
-		resp.RequiresReplace = !req.StateValue.IsNull()
+	return boolplanmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.BoolRequest, resp *boolplanmodifier.RequiresReplaceIfFuncResponse) {
+		resp.RequiresReplace = !importPending(ctx, req.State)
 	}, replaceUnlessImportedDescription, replaceUnlessImportedDescription)
 }
 
 func replaceInt64UnlessImported() planmodifier.Int64 {
-	return int64planmodifier.RequiresReplaceIf(func(_ context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
-		resp.RequiresReplace = !req.StateValue.IsNull()
+	return int64planmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
+		resp.RequiresReplace = !importPending(ctx, req.State)
 	}, replaceUnlessImportedDescription, replaceUnlessImportedDescription)
 }
 

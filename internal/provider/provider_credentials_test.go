@@ -41,8 +41,9 @@ func (e *testEnv) orderConfig(providerArgs string) string {
 provider "alicloud" {
   region = %q
   endpoints {
-    vpc = %q
-    sts = %q
+    vpc        = %q
+    sts        = %q
+    bssopenapi = %q
   }
 %s
 }
@@ -50,7 +51,7 @@ provider "alicloud" {
 resource "alicloud_pc_occupancy_order" "test" {
   physical_connection_id = %q
 }
-`, testRegion, e.addr, e.addr, providerArgs, testPCID)
+`, testRegion, e.addr, e.addr, e.addr, providerArgs, testPCID)
 }
 
 // checkSignedBy fails unless the one create request was accepted and signed
@@ -248,13 +249,14 @@ func TestAccProvider_profileRegionAndPrecedence(t *testing.T) {
 provider "alicloud" {
   profile = "ak"
   endpoints {
-    vpc = %q
+    vpc        = %q
+    bssopenapi = %q
   }
 }
 resource "alicloud_pc_occupancy_order" "test" {
   physical_connection_id = "pc-inshanghai0000001"
 }
-`, e.addr)
+`, e.addr, e.addr)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{

@@ -60,12 +60,14 @@ func (r *pcOccupancyOrderResource) ModifyPlan(ctx context.Context, req resource.
 }
 
 // placesOrder reports whether the plan creates the resource or replaces it:
-// an argument that forces a new order changed from a value in state. After
-// an import the arguments are null in state, and recording them is an
-// in-place update.
+// an argument that forces a new order changed. Recording the configuration
+// after an import is an in-place update.
 func placesOrder(ctx context.Context, req resource.ModifyPlanRequest) bool {
 	if req.State.Raw.IsNull() {
 		return true
+	}
+	if importPending(ctx, req.State) {
+		return false
 	}
 	var plan, state pcOccupancyOrderModel
 	if req.Plan.Get(ctx, &plan).HasError() || req.State.Get(ctx, &state).HasError() {
@@ -73,7 +75,7 @@ func placesOrder(ctx context.Context, req resource.ModifyPlanRequest) bool {
 	}
 	planned, prior := plan.orderArguments(), state.orderArguments()
 	for i := range prior {
-		if !prior[i].IsNull() && !planned[i].Equal(prior[i]) {
+		if !planned[i].Equal(prior[i]) {
 			return true
 		}
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/pcorder/terraform-provider-alicloud/internal/client"
 	"github.com/pcorder/terraform-provider-alicloud/internal/fakealicloud"
 )
 
@@ -97,6 +98,21 @@ period = 5
 pricing_cycle = "Year"
 auto_pay = false`,
 			want: map[string]string{"AutoPay": "false", "InstanceChargeType": "PrePaid", "Period": "5", "PricingCycle": "Year"},
+		},
+		{
+			name: "prepaid with auto-renewal",
+			body: `instance_charge_type = "PrePaid"
+period = 1
+auto_renew = true
+auto_renew_duration = 3`,
+			want: map[string]string{"AutoPay": "true", "InstanceChargeType": "PrePaid", "Period": "1", "PricingCycle": "Month", "AutoRenew": "true", "AutoRenewDuration": "3"},
+		},
+		{
+			name: "prepaid with auto-renewal off",
+			body: `instance_charge_type = "PrePaid"
+period = 1
+auto_renew = false`,
+			want: map[string]string{"AutoPay": "true", "InstanceChargeType": "PrePaid", "Period": "1", "PricingCycle": "Month", "AutoRenew": "false"},
 		},
 		{
 			name: "prepaid nine months explicit",
@@ -266,7 +282,8 @@ period = 6`, testPCID))
 					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("instance_charge_type"), knownvalue.StringExact("PrePaid")),
 					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("client_token"), knownvalue.Null()),
 				},
-				Check: e.checkRequestCount(0),
+				// No order, no circuit lookup, no billing question.
+				Check: e.checkNoRequests(),
 			},
 			{
 				// After that, a change replaces as usual.
@@ -354,14 +371,31 @@ func TestAccPCOccupancyOrder_otherAPIError(t *testing.T) {
 	skipUnlessAcc(t)
 	t.Parallel()
 	e := newTestEnv(t)
+	e.fake.Deny(client.ActionCreateOccupancyOrder, "Forbidden.RAM")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config: e.config(fmt.Sprintf("physical_connection_id = %q", testPCID)),
+			ExpectError: regexp.MustCompile(`(?s)Error Creating Occupancy Order.*` + words("HTTP 403, code Forbidden.RAM").String() +
+				`.*` + words("(request ID").String() + `[\s│]+[0-9A-F-]{36}\)`),
+		}},
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(e.checkRequestCount(1), e.checkOrderCount(0)),
+	})
+}
+
+// TestAccPCOccupancyOrder_credentialsRejected: a signature the API rejects
+// stops the create at the first attempt and names the credentials.
+func TestAccPCOccupancyOrder_credentialsRejected(t *testing.T) {
+	skipUnlessAcc(t)
+	t.Parallel()
+	e := newTestEnv(t)
 	cfg := e.providerBlock(map[string]string{"secret_key": `"not-the-secret"`}) +
 		fmt.Sprintf("\nresource \"alicloud_pc_occupancy_order\" \"test\" {\n  physical_connection_id = %q\n}\n", testPCID)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
 			Config: cfg,
-			ExpectError: regexp.MustCompile(`(?s)Error Creating Occupancy Order.*` + words("HTTP 400, code SignatureDoesNotMatch").String() +
-				`.*` + words("(request ID").String() + `[\s│]+[0-9A-F-]{36}\)`),
+			ExpectError: regexp.MustCompile(`(?s)Credentials Rejected.*SignatureDoesNotMatch.*` + words("No order was placed. Check access_key and secret_key").String()),
 		}},
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(e.checkRequestCount(1), e.checkOrderCount(0)),
 	})

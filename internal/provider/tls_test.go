@@ -43,12 +43,15 @@ provider "alicloud" {
   region     = %q
   access_key = %q
   secret_key = %q
-  endpoints { vpc = %q }
+  endpoints {
+    vpc        = %q
+    bssopenapi = %q
+  }
 }
 resource "alicloud_pc_occupancy_order" "test" {
   physical_connection_id = %q
 }
-`, testRegion, testAccessKey, testSecretKey, addr, testPCID)
+`, testRegion, testAccessKey, testSecretKey, addr, addr, testPCID)
 
 	for _, tc := range []struct {
 		name    string

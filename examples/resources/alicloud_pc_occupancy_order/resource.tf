@@ -17,6 +17,17 @@ resource "alicloud_pc_occupancy_order" "subscription" {
   }
 }
 
+# A one-year subscription that renews itself month by month, so that the
+# circuit does not stop when the year ends.
+resource "alicloud_pc_occupancy_order" "renewing" {
+  physical_connection_id = "pc-bp1renew0connection5678"
+  instance_charge_type   = "PrePaid"
+  period                 = 1
+  pricing_cycle          = "Year"
+  auto_renew             = true
+  auto_renew_duration    = 1
+}
+
 output "subscription_order_id" {
   value = alicloud_pc_occupancy_order.subscription.order_id
 }
