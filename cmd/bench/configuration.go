@@ -9,10 +9,11 @@ import (
 // floor's provider block; nothing connects to it.
 const unusedEndpoint = "127.0.0.1:9"
 
-// configuration is the main.tf of n resources of kind; vpcEndpoint is the
-// fake's address, for alicloud. The two providers with alicloud's schema
-// get the same provider block and resource arguments.
-func configuration(kind string, n int, vpcEndpoint string) string {
+// configuration is the main.tf of n resources of kind; fakeEndpoint is the
+// fake's address, for alicloud, which serves VPC and billing: every
+// request stays on 127.0.0.1. The two providers with alicloud's schema get
+// the same provider block and resource arguments.
+func configuration(kind string, n int, fakeEndpoint string) string {
 	var cfg strings.Builder
 	switch kind {
 	case kindData:
@@ -21,7 +22,7 @@ func configuration(kind string, n int, vpcEndpoint string) string {
 	case kindSchemaFloor:
 		writeProviderBlock(&cfg, "schemafloor", "bench/schemafloor", unusedEndpoint)
 	case kindAli:
-		writeProviderBlock(&cfg, "alicloud", "pcorder/alicloud", vpcEndpoint)
+		writeProviderBlock(&cfg, "alicloud", "pcorder/alicloud", fakeEndpoint)
 	}
 	for i := range n {
 		switch kind {
@@ -38,7 +39,7 @@ func configuration(kind string, n int, vpcEndpoint string) string {
 
 // writeProviderBlock writes the required_providers entry and the provider
 // block of a provider with alicloud's schema.
-func writeProviderBlock(cfg *strings.Builder, name, source, vpcEndpoint string) {
+func writeProviderBlock(cfg *strings.Builder, name, source, endpoint string) {
 	fmt.Fprintf(cfg, `terraform {
   required_providers {
     %s = { source = %q }
@@ -51,10 +52,11 @@ provider %q {
   secret_key = %q
   protocol   = "HTTP"
   endpoints {
-    vpc = %q
+    vpc        = %q
+    bssopenapi = %q
   }
 }
-`, name, source, name, region, accessKey, secretKey, vpcEndpoint)
+`, name, source, name, region, accessKey, secretKey, endpoint, endpoint)
 }
 
 // physicalConnectionID is the i-th resource's physical connection.

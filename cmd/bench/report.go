@@ -59,8 +59,9 @@ func writeTerraformRow(w *strings.Builder, measure string, n int, samples map[ke
 		notes = append(notes, fmt.Sprintf("API requests during the plan: %s (Read is state-only); exit code %s (0: no changes)",
 			listInts(a, func(s sample) int { return s.requests }), listInts(a, func(s sample) int { return s.exit })))
 	} else {
-		notes = append(notes, fmt.Sprintf("orders %s, duplicates %s", listInts(a, func(s sample) int { return s.orders }),
-			listInts(a, func(s sample) int { return s.dups })))
+		notes = append(notes, fmt.Sprintf("orders %s, duplicates %s; API requests per order %s (creates alone %s)",
+			listInts(a, func(s sample) int { return s.orders }), listInts(a, func(s sample) int { return s.dups }),
+			listFloats(a, requestsPerOrder, "%.2f"), listFloats(a, createsPerOrder, "%.2f")))
 	}
 	sfw := medianDuration(sf, elapsedOf)
 	notes = append(notes, fmt.Sprintf("same-schema ÷ bare floor %s; provider processes per run %d / %d / %d; "+
