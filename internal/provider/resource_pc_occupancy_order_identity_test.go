@@ -18,34 +18,35 @@ import (
 )
 
 // TestAccPCOccupancyOrder_importBlocks imports an order with an import block,
-// by identity and by ID (Terraform and OpenTofu 1.12+): the plan records the
+// by ID (Terraform 1.5+) and by identity (Terraform and OpenTofu 1.12+, where
+// the identity is checked after the create too): the plan records the
 // configuration in place, with no create and no request.
 func TestAccPCOccupancyOrder_importBlocks(t *testing.T) {
 	skipUnlessAcc(t)
 	for kind, since := range map[resource.ImportStateKind]*version.Version{
-		// Identity needs 1.12; the plugin-testing's import blocks by ID are
-		// gated at 1.12 as well, where the suite's identity checks run.
-		resource.ImportBlockWithResourceIdentity: tfversion.Version1_12_0,
-		resource.ImportBlockWithID:               tfversion.Version1_12_0,
+		resource.ImportBlockWithResourceIdentity: tfversion.Version1_12_0, // identity
+		resource.ImportBlockWithID:               tfversion.Version1_5_0,  // import blocks
 	} {
 		t.Run(kind.String(), func(t *testing.T) {
 			t.Parallel()
 			e := newTestEnv(t)
 			cfg := e.config(fmt.Sprintf("physical_connection_id = %q\ninstance_charge_type = \"PrePaid\"\nperiod = 2", testPCID))
 			var afterCreate int
+			var identity []statecheck.StateCheck
+			if kind == resource.ImportBlockWithResourceIdentity {
+				identity = append(identity, statecheck.ExpectIdentity(resourceAddr, map[string]knownvalue.Check{
+					"physical_connection_id": knownvalue.StringExact(testPCID),
+					"order_id":               knownvalue.StringExact("203167309740138"),
+				}))
+			}
 			resource.Test(t, resource.TestCase{
 				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(since)},
 				ProtoV6ProviderFactories: e.factories(),
 				Steps: []resource.TestStep{
 					{
-						Config: cfg,
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectIdentity(resourceAddr, map[string]knownvalue.Check{
-								"physical_connection_id": knownvalue.StringExact(testPCID),
-								"order_id":               knownvalue.StringExact("203167309740138"),
-							}),
-						},
-						Check: func(*terraform.State) error { afterCreate = len(e.fake.Requests()); return nil },
+						Config:            cfg,
+						ConfigStateChecks: identity,
+						Check:             func(*terraform.State) error { afterCreate = len(e.fake.Requests()); return nil },
 					},
 					{
 						Config:             cfg,
