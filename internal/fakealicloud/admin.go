@@ -6,37 +6,40 @@ import (
 	"net/http"
 )
 
-// serveAdmin answers, to loopback clients only, the read-only JSON
-// endpoints /_fake/orders, /_fake/requests and /_fake/issued, and the
-// credentials URI /_fake/credentials.
+// adminHandler returns the handler of the endpoints under /_fake/:
+//
+//   - GET /_fake/orders: the committed orders (Orders);
+//   - GET /_fake/requests: the API requests received (Requests);
+//   - GET /_fake/issued: the temporary AccessKeys issued (Issued), without
+//     secrets;
+//   - GET /_fake/credentials: the credentials URI (see CredentialsURIPath).
+func (s *Server) adminHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc(CredentialsURIPath, s.serveCredentialsURI)
+	for path, state := range map[string]func() any{
+		"/_fake/orders":   func() any { return s.Orders() },
+		"/_fake/requests": func() any { return s.Requests() },
+		"/_fake/issued":   func() any { return s.Issued() },
+	} {
+		mux.HandleFunc("GET "+path, func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, state()) })
+	}
+	return mux
+}
+
+// serveAdmin answers the endpoints under /_fake/ to loopback clients only.
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
 		http.Error(w, "forbidden", http.StatusForbidden)
 		return
 	}
-	if r.URL.Path == CredentialsURIPath {
-		s.serveCredentialsURI(w, r)
-		return
-	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	var v any
-	switch r.URL.Path {
-	case "/_fake/orders":
-		v = s.Orders()
-	case "/_fake/requests":
-		v = s.Requests()
-	case "/_fake/issued":
-		v = s.Issued()
-	default:
-		http.NotFound(w, r)
-		return
-	}
+	s.admin.ServeHTTP(w, r)
+}
+
+// writeJSON answers v as indented JSON with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.Encode(v) //nolint:errcheck // The client may have gone.

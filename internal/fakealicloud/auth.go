@@ -186,3 +186,35 @@ func (s *Server) useNonce(accessKeyID, nonce string, stamp, now time.Time) bool 
 	}
 	return true
 }
+
+// DeniedMessage is the Message of the answers refused by Deny.
+const DeniedMessage = "User not authorized to operate on the specified resource, or this API doesn't support RAM."
+
+// Deny makes the server refuse every authenticated request for action
+// with HTTP 403 and the error code code (such as "Forbidden.RAM"), and
+// DeniedMessage, as when the caller's RAM policy lacks the permission.
+// Refused requests consume no fault and no rate-limit token. Allow undoes
+// it.
+func (s *Server) Deny(action, code string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.denied[action] = code
+}
+
+// Allow undoes Deny for action.
+func (s *Server) Allow(action string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.denied, action)
+}
+
+// refusal returns the error an authenticated request is refused with by
+// Deny, or nil.
+func (s *Server) refusal(rec *Request) *apiError {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if code, ok := s.denied[rec.Action]; ok {
+		return errorf(http.StatusForbidden, code, DeniedMessage)
+	}
+	return nil
+}

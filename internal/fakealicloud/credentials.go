@@ -20,9 +20,6 @@ const (
 // (ALIBABA_CLOUD_CREDENTIALS_URI) expects.
 const CredentialsURIPath = "/_fake/credentials"
 
-// expirationLayout is the format of the Expiration of issued credentials.
-const expirationLayout = "2006-01-02T15:04:05Z"
-
 // IssuedCredential is the record of one temporary AccessKey the server
 // issued. It holds no secret: neither the AccessKeySecret nor the
 // SecurityToken.
@@ -86,7 +83,7 @@ func (s *Server) issue(ic IssuedCredential) stsCredentials {
 	c := stsCredentials{
 		AccessKeySecret: randomString(44, alphanumeric),
 		SecurityToken:   "CAIS" + randomBase64(190),
-		Expiration:      exp.Format(expirationLayout),
+		Expiration:      exp.Format(utcLayout),
 	}
 	for {
 		c.AccessKeyID = "STS." + randomString(28, alphanumeric)
@@ -125,7 +122,7 @@ func (s *Server) serveCredentialsURI(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	c := s.issue(IssuedCredential{Via: ViaCredentialsURI, DurationSeconds: duration})
 	s.mu.Unlock()
-	body, _ := json.Marshal(credentialsURIBody{Code: "Success", stsCredentials: c, LastUpdated: s.cfg.Now().UTC().Format(expirationLayout)})
+	body, _ := json.Marshal(credentialsURIBody{Code: "Success", stsCredentials: c, LastUpdated: s.cfg.Now().UTC().Format(utcLayout)})
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.Write(body) //nolint:errcheck // The client may have gone.
 }

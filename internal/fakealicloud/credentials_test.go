@@ -45,23 +45,17 @@ func TestCredentialsURI(t *testing.T) {
 
 	get := func(method, path string) (int, string, map[string]string) {
 		t.Helper()
-		req, _ := http.NewRequest(method, "http://"+addr+path, nil)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer func() { _ = res.Body.Close() }()
-		raw, _ := io.ReadAll(res.Body)
+		status, ct, raw := httpDo(t, method, "http://"+addr+path)
 		var m map[string]string
-		_ = json.Unmarshal(raw, &m)
-		return res.StatusCode, res.Header.Get("Content-Type"), m
+		_ = json.Unmarshal([]byte(raw), &m)
+		return status, ct, m
 	}
 	status, ct, body := get(http.MethodGet, CredentialsURIPath+"?DurationSeconds=60")
 	if status != 200 || ct != "application/json" || body["Code"] != "Success" || body["AccessKeyId"] == "" ||
 		body["AccessKeySecret"] == "" || body["SecurityToken"] == "" || body["LastUpdated"] == "" {
 		t.Errorf("answer %d %s %v", status, ct, body)
 	}
-	if exp, err := time.Parse(expirationLayout, body["Expiration"]); err != nil || time.Until(exp) > 61*time.Second || time.Until(exp) < 55*time.Second {
+	if exp, err := time.Parse(utcLayout, body["Expiration"]); err != nil || time.Until(exp) > 61*time.Second || time.Until(exp) < 55*time.Second {
 		t.Errorf("Expiration %q: %v", body["Expiration"], err)
 	}
 	for _, d := range []string{"0", "x", "43201"} {

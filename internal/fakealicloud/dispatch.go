@@ -14,6 +14,11 @@ import (
 	"time"
 )
 
+// utcLayout is the format of the times in answers, such as the Expiration
+// of issued credentials and the CreationTime of a physical connection,
+// always in UTC.
+const utcLayout = "2006-01-02T15:04:05Z"
+
 // maxBody bounds the request body the fake reads.
 const maxBody = 1 << 20
 
@@ -25,46 +30,63 @@ var commonParams = map[string]bool{
 	"SecurityToken": true, "BearerToken": true,
 }
 
-// apiError is an error answer.
-type apiError struct {
-	status     int
-	code       string
-	message    string
-	retryAfter time.Duration
+// answer is the JSON of a successful answer. Every answer type embeds
+// answerHead first, so that its RequestId comes first.
+type answer interface {
+	setRequestID(id string)
 }
 
-func errorf(status int, code, message string) *apiError {
-	return &apiError{status: status, code: code, message: message}
-}
-
-// errorBody is the JSON of an error answer.
-type errorBody struct {
+// answerHead is the RequestId of a successful answer.
+type answerHead struct {
 	RequestID string `json:"RequestId"`
-	HostID    string `json:"HostId"`
-	Code      string
-	Message   string
-	Recommend string
 }
+
+func (h *answerHead) setRequestID(id string) { h.RequestID = id }
 
 // outcome is what the handler does after processing a request.
 type outcome struct {
 	err     *apiError
-	orderID uint64   // valid when err and sts are nil
-	sts     *stsBody // the answer of a successful STS action
-	drop    bool     // close the connection without answering
-	reset   bool     // like drop, with a TCP reset, before processing
+	answer  answer // the success answer, when err is nil
+	orderID string // recorded as Request.OrderID on success
+	issued  string // recorded as Request.IssuedAccessKeyID on success
+	drop    bool   // close the connection without answering
+	reset   bool   // like drop, with a TCP reset, before processing
 }
 
-// ServeHTTP handles one request: the API (VPC and STS actions) at any path
-// but those under /_fake/: the read-only admin endpoints GET /_fake/orders,
-// GET /_fake/requests and GET /_fake/issued, and the credentials URI
-// GET /_fake/credentials.
+// actionSpec is an action the fake implements.
+type actionSpec struct {
+	version   string // the only API version accepted
+	hostID    string // the HostId of error answers
+	anonymous bool   // the request is not signed
+	limited   bool   // SetRateLimit applies
+	run       func(s *Server, rec *Request, params map[string]string) outcome
+}
+
+// actions are the actions the fake implements, by name.
+var actions = map[string]actionSpec{
+	ActionCreateOccupancyOrder:        {version: APIVersion, hostID: HostID, limited: true, run: (*Server).createOrder},
+	ActionDescribePhysicalConnections: {version: APIVersion, hostID: HostID, run: (*Server).describePhysicalConnections},
+	ActionAssumeRole:                  {version: STSAPIVersion, hostID: STSHostID, run: (*Server).assumeRole},
+	ActionAssumeRoleWithOIDC:          {version: STSAPIVersion, hostID: STSHostID, anonymous: true, run: (*Server).assumeRoleWithOIDC},
+}
+
+// hostIDOf returns the HostId of the error answers to an action.
+func hostIDOf(action string) string {
+	if a, ok := actions[action]; ok {
+		return a.hostID
+	}
+	return HostID
+}
+
+// ServeHTTP handles one request: the API (the VPC and STS actions)
+// at any path but those under /_fake/, which are the state endpoint (see
+// admin.go) and the credentials URI GET /_fake/credentials.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/_fake/") {
 		s.serveAdmin(w, r)
 		return
 	}
-	rec := Request{RequestID: newRequestID(), Time: s.cfg.Now()}
+	rec := Request{RequestID: newRequestID(), Time: s.cfg.Now(), Host: r.Host}
 	s.mu.Lock()
 	index := len(s.requests)
 	s.requests = append(s.requests, rec)
@@ -77,12 +99,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rec.HTTPStatus, rec.Lost = 0, true
 	case out.err != nil:
 		rec.HTTPStatus, rec.Code = out.err.status, out.err.code
-	case out.sts != nil:
-		rec.HTTPStatus = http.StatusOK
-		rec.IssuedAccessKeyID = out.sts.Credentials.AccessKeyID
 	default:
-		rec.HTTPStatus = http.StatusOK
-		rec.OrderID = strconv.FormatUint(out.orderID, 10)
+		rec.HTTPStatus, rec.OrderID, rec.IssuedAccessKeyID = http.StatusOK, out.orderID, out.issued
 	}
 	rec.Lost = rec.Lost || out.drop
 	s.mu.Lock()
@@ -99,26 +117,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("x-acs-request-id", rec.RequestID)
 	var body []byte
-	switch {
-	case out.err != nil:
+	if out.err != nil {
 		if out.err.retryAfter > 0 {
 			secs := int64((out.err.retryAfter + time.Second - 1) / time.Second)
 			w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
 		}
-		hostID := HostID
-		if rec.Action == ActionAssumeRole || rec.Action == ActionAssumeRoleWithOIDC {
-			hostID = STSHostID
-		}
-		body, _ = json.Marshal(errorBody{RequestID: rec.RequestID, HostID: hostID, Code: out.err.code, Message: out.err.message})
-	case out.sts != nil:
-		out.sts.RequestID = rec.RequestID
-		body, _ = json.Marshal(out.sts)
-	default:
-		id := json.RawMessage(rec.OrderID)
-		if s.cfg.OrderIDAsString {
-			id = json.RawMessage(strconv.Quote(rec.OrderID))
-		}
-		body, _ = json.Marshal(successBody{RequestID: rec.RequestID, Data: orderData{OrderID: id}})
+		body, _ = json.Marshal(errorBody{RequestID: rec.RequestID, HostID: hostIDOf(rec.Action), Code: out.err.code, Message: out.err.message})
+	} else {
+		out.answer.setRequestID(rec.RequestID)
+		body, _ = json.Marshal(out.answer)
 	}
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(rec.HTTPStatus)
@@ -148,9 +155,10 @@ func abort(w http.ResponseWriter, reset bool) {
 	panic(http.ErrAbortHandler)
 }
 
-// process runs a request through parsing, authentication, dispatch, and for
-// the VPC action the rate limit, faults and the action itself, filling in
-// rec. AssumeRoleWithOIDC is anonymous and skips authentication.
+// process runs a request through parsing, authentication (except for
+// the anonymous AssumeRoleWithOIDC), dispatch, the refusals of Deny, the
+// rate limit (create only), the action's faults, the
+// version check and the action itself, filling in rec.
 func (s *Server) process(r *http.Request, rec *Request) outcome {
 	body, query, all, e := readParams(r)
 	if e != nil {
@@ -164,48 +172,35 @@ func (s *Server) process(r *http.Request, rec *Request) outcome {
 	}
 	rec.Params = redactParams(params)
 
-	// The anonymous action: any signature is ignored.
-	if action := firstNonEmpty(all["Action"], r.Header.Get("x-acs-action")); action == ActionAssumeRoleWithOIDC {
-		rec.Action, rec.Version = action, firstNonEmpty(all["Version"], r.Header.Get("x-acs-version"))
-		if rec.Version != STSAPIVersion {
-			return outcome{err: invalidVersion()}
-		}
-		return s.assumeRoleWithOIDC(rec, params)
-	}
-
-	// Authenticate, then dispatch.
-	if e = s.authenticate(r, body, query, all, rec); e != nil {
+	if name := firstNonEmpty(all["Action"], r.Header.Get("x-acs-action")); actions[name].anonymous {
+		// Any signature is ignored.
+		rec.Action, rec.Version = name, firstNonEmpty(all["Version"], r.Header.Get("x-acs-version"))
+	} else if e = s.authenticate(r, body, query, all, rec); e != nil {
 		return outcome{err: e}
 	}
-	switch rec.Action {
-	case ActionAssumeRole:
-		if rec.Version != STSAPIVersion {
-			return outcome{err: invalidVersion()}
-		}
-		return s.assumeRole(rec, params)
-	case ActionCreateOccupancyOrder:
-		// Below.
-	default:
+	spec, ok := actions[rec.Action]
+	if !ok {
 		return outcome{err: errorf(http.StatusNotFound, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.")}
 	}
-
-	// Rate limit, then faults.
-	s.mu.Lock()
-	allowed := s.allowCreate(s.cfg.Now())
-	s.mu.Unlock()
-	if !allowed {
-		return outcome{err: throttled()}
+	if e = s.refusal(rec); e != nil {
+		return outcome{err: e}
+	}
+	if spec.limited {
+		s.mu.Lock()
+		allowed := s.allowRequest(s.cfg.Now())
+		s.mu.Unlock()
+		if !allowed {
+			return outcome{err: throttled()}
+		}
 	}
 	stop, drop := s.applyFault(r.Context(), s.takeFault(rec))
 	if stop != nil {
 		return *stop
 	}
-
-	// The action.
-	if rec.Version != APIVersion {
+	if rec.Version != spec.version {
 		return outcome{err: invalidVersion(), drop: drop}
 	}
-	out := s.createOrder(params)
+	out := spec.run(s, rec, params)
 	out.drop = out.drop || drop
 	return out
 }
@@ -227,10 +222,6 @@ func readParams(r *http.Request) (body []byte, query, all map[string]string, e *
 		maps.Copy(all, firstValues(form))
 	}
 	return body, query, all, nil
-}
-
-func invalidVersion() *apiError {
-	return errorf(http.StatusBadRequest, "InvalidVersion", "Specified parameter Version is not valid.")
 }
 
 // firstValues keeps the first value of every key.

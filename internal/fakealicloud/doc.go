@@ -1,12 +1,17 @@
 // Package fakealicloud is an in-process fake of the Alibaba Cloud RPC
-// endpoints the provider talks to, for tests, demos and benchmarks. It uses
-// only the standard library and listens on loopback only.
+// endpoints the provider talks to, for tests, demos and benchmarks. One
+// Server answers every product at any path; it uses only the standard
+// library and listens on loopback only.
 //
 // What it fakes, by file:
 //
-//   - vpc.go: the VPC API (version 2016-04-28) action
-//     CreatePhysicalConnectionOccupancyOrder, with ClientToken idempotency,
-//     on physical connections registered with AddPhysicalConnection.
+//   - vpc.go and vpc_describe.go: the VPC API (version 2016-04-28) on
+//     physical connections registered with AddPhysicalConnection, each with
+//     a status and a business status:
+//     CreatePhysicalConnectionOccupancyOrder, with ClientToken idempotency
+//     and the order terms AutoPay, InstanceChargeType, Period, PricingCycle,
+//     AutoRenew and AutoRenewDuration; and DescribePhysicalConnections, with
+//     Filter.N.Key/Filter.N.Value.M filters and pages.
 //   - sts.go and credentials.go: the parts of STS (version 2015-04-01) that
 //     github.com/aliyun/credentials-go uses: AssumeRole (signed) for roles
 //     registered with AddRole, the anonymous AssumeRoleWithOIDC for tokens
@@ -20,11 +25,19 @@
 //   - auth.go and sign.go: independent verification of both signatures the
 //     darabonba-openapi v2 SDK produces (ACS3-HMAC-SHA256 in the
 //     Authorization header, and the older HMAC-SHA1 Signature parameter),
-//     with timestamps, nonces and security tokens.
-//   - faults.go: injected faults (throttling, 5xx, lost responses, slow
-//     answers, connection resets), random response loss and a rate limit.
-//   - records.go: every API request is recorded, accepted or not (Requests),
-//     and so is every committed order (Orders).
-//   - admin.go: the read-only state endpoint under /_fake/.
-//   - dispatch.go: parsing, dispatch by action and the encoding of answers.
+//     with timestamps, nonces and security tokens, for every action but
+//     AssumeRoleWithOIDC; and Deny, which refuses an action as a RAM policy
+//     without the permission does.
+//   - faults.go: faults injected per action (throttling, 5xx, lost
+//     responses, slow answers, connection resets), random response loss and
+//     a rate limit on the create.
+//   - records.go: every API request is recorded, accepted or not, with the
+//     Host it was sent to (Requests); vpc.go records every committed order
+//     (Orders).
+//   - admin.go: the state endpoint under /_fake/ (orders, requests and
+//     issued keys).
+//   - dispatch.go and errors.go: parsing, dispatch by action, and the
+//     encoding of answers and errors.
+//   - server.go and tls.go: Config, New, the loopback listeners (HTTP and
+//     HTTPS) and Close.
 package fakealicloud

@@ -49,7 +49,7 @@ func (k FaultKind) String() string {
 	return fmt.Sprintf("FaultKind(%d)", int(k))
 }
 
-// Fault is one injected misbehaviour; see Server.Inject.
+// Fault is one injected misbehaviour; see Server.InjectFor.
 type Fault struct {
 	// Kind is what happens.
 	Kind FaultKind
@@ -60,13 +60,22 @@ type Fault struct {
 	Delay time.Duration
 }
 
-// Inject appends faults to a queue. Each CreatePhysicalConnectionOccupancyOrder
-// request that passes authentication and the rate limit consumes the first
-// queued fault, if any. Other requests consume none.
+// Inject appends faults to the queue of ActionCreateOccupancyOrder; see
+// InjectFor.
 func (s *Server) Inject(f ...Fault) {
+	s.InjectFor(ActionCreateOccupancyOrder, f...)
+}
+
+// InjectFor appends faults to the queue of an action the fake implements
+// (ActionCreateOccupancyOrder, ActionDescribePhysicalConnections,
+// ActionAssumeRole, ActionAssumeRoleWithOIDC). Each request for that action
+// that passes authentication, Deny and the rate limit consumes the first fault of its action's queue, if
+// any, before its version and parameters are checked. Requests for other
+// actions consume none.
+func (s *Server) InjectFor(action string, f ...Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.faults = append(s.faults, f...)
+	s.faults[action] = append(s.faults[action], f...)
 }
 
 // SetLossRate makes the server drop, with probability p, the answer to a
@@ -82,9 +91,10 @@ func (s *Server) SetLossRate(p float64, seed int64) {
 
 // SetRateLimit limits CreatePhysicalConnectionOccupancyOrder requests with a
 // token bucket of burst tokens refilled at perSecond tokens per second (by
-// Config.Now). A request finding the bucket empty is answered HTTP 400
-// Throttling.User before anything else happens to it. perSecond <= 0 turns
-// the limit off; burst < 1 counts as 1.
+// Config.Now). An authenticated request finding the bucket empty is
+// answered HTTP 400 Throttling.User before it consumes a fault or is
+// checked. Other actions are not limited. perSecond <= 0 turns the limit
+// off; burst < 1 counts as 1.
 func (s *Server) SetRateLimit(perSecond float64, burst int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -94,8 +104,8 @@ func (s *Server) SetRateLimit(perSecond float64, burst int) {
 	s.bucketTime = s.cfg.Now()
 }
 
-// allowCreate takes a token from the rate limiter. The caller holds s.mu.
-func (s *Server) allowCreate(now time.Time) bool {
+// allowRequest takes a token from the rate limiter. The caller holds s.mu.
+func (s *Server) allowRequest(now time.Time) bool {
 	if s.rate <= 0 {
 		return true
 	}
@@ -121,16 +131,17 @@ func (s *Server) wait(ctx context.Context, d time.Duration) {
 	}
 }
 
-// takeFault removes the first queued fault and names it in rec; it returns
-// nil when none is queued.
+// takeFault removes the first fault queued for rec.Action and names it in
+// rec; it returns nil when none is queued.
 func (s *Server) takeFault(rec *Request) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.faults) == 0 {
+	queue := s.faults[rec.Action]
+	if len(queue) == 0 {
 		return nil
 	}
-	f := s.faults[0]
-	s.faults = s.faults[1:]
+	f := queue[0]
+	s.faults[rec.Action] = queue[1:]
 	rec.Fault = f.Kind.String()
 	return &f
 }
@@ -159,10 +170,4 @@ func (s *Server) applyFault(ctx context.Context, f *Fault) (stop *outcome, drop 
 		return nil, true
 	}
 	return nil, false
-}
-
-// throttled is the answer to a request over the rate limit or hit by a
-// Throttle fault.
-func throttled() *apiError {
-	return errorf(http.StatusBadRequest, "Throttling.User", "Request was denied due to user flow control.")
 }

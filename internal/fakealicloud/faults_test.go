@@ -3,6 +3,7 @@ package fakealicloud
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -190,5 +191,112 @@ func TestRateLimit(t *testing.T) {
 	wantOK(t, create())
 	if n := len(s.Orders()); n != 4 {
 		t.Errorf("%d orders, want 4", n)
+	}
+}
+
+func TestInjectFor_anyAction(t *testing.T) {
+	for _, action := range []string{ActionDescribePhysicalConnections, ActionAssumeRole} {
+		t.Run(action, func(t *testing.T) {
+			s, addr, clk := newTestServer(t, nil)
+			s.AddRole(testRoleArn, "")
+			do := func() result {
+				switch action {
+				case ActionDescribePhysicalConnections:
+					return describeCall(clk.Now(), map[string]string{"RegionId": testRegion}).do(t, addr)
+				}
+				return stsCall(AlgorithmACS3, clk.Now(), map[string]string{"RoleArn": testRoleArn, "RoleSessionName": "session"}).do(t, addr)
+			}
+			s.InjectFor(action,
+				Fault{Kind: Throttle, RetryAfter: time.Second},
+				Fault{Kind: Unavailable},
+				Fault{Kind: Internal},
+				Fault{Kind: Reset},
+				Fault{Kind: LoseResponse},
+				Fault{Kind: Slow, Delay: 50 * time.Millisecond},
+			)
+			// The create's queue is another one.
+			wantOK(t, newCall(AlgorithmACS3, clk.Now(), orderParams("")).do(t, addr))
+
+			r := do()
+			wantErr(t, r, http.StatusBadRequest, "Throttling.User")
+			if r.header.Get("Retry-After") != "1" {
+				t.Errorf("Retry-After %q", r.header.Get("Retry-After"))
+			}
+			wantErr(t, do(), http.StatusServiceUnavailable, "ServiceUnavailable")
+			wantErr(t, do(), http.StatusInternalServerError, "InternalError")
+			if r := do(); r.err == nil {
+				t.Errorf("Reset answered %d", r.status)
+			}
+			if r := do(); r.err == nil {
+				t.Errorf("LoseResponse answered %d", r.status)
+			}
+			begin := time.Now()
+			wantOK(t, do())
+			if d := time.Since(begin); d < 50*time.Millisecond {
+				t.Errorf("Slow answered after %v", d)
+			}
+			wantOK(t, do()) // the queue is empty
+
+			var faults []string
+			for _, r := range s.Requests()[1:] {
+				faults = append(faults, r.Fault)
+			}
+			if got := strings.Join(faults, ","); got != "Throttle,Unavailable,Internal,Reset,LoseResponse,Slow," {
+				t.Errorf("faults %s", got)
+			}
+			if reqs := s.Requests(); reqs[0].Fault != "" || !reqs[5].Lost || reqs[5].HTTPStatus != http.StatusOK {
+				t.Errorf("records %+v", reqs)
+			}
+		})
+	}
+}
+
+func TestDeny(t *testing.T) {
+	for _, tc := range []struct {
+		action string
+		code   string
+		hostID string
+	}{
+		{ActionCreateOccupancyOrder, "Forbidden.RAM", "vpc.aliyuncs.com"},
+		{ActionDescribePhysicalConnections, "Forbidden.RAM", "vpc.aliyuncs.com"},
+		{ActionDescribePhysicalConnections, "NoPermission", "vpc.aliyuncs.com"},
+	} {
+		t.Run(tc.action+"/"+tc.code, func(t *testing.T) {
+			s, addr, clk := newTestServer(t, nil)
+			calls := map[string]func() call{
+				ActionCreateOccupancyOrder: func() call { return newCall(AlgorithmACS3, clk.Now(), orderParams("")) },
+				ActionDescribePhysicalConnections: func() call {
+					return describeCall(clk.Now(), map[string]string{"RegionId": testRegion})
+				},
+			}
+			s.Deny(tc.action, tc.code)
+			s.InjectFor(tc.action, Fault{Kind: Internal})
+			s.SetRateLimit(1000, 1000)
+			for action, c := range calls {
+				r := c().do(t, addr)
+				if action != tc.action {
+					if r.err != nil || r.status == http.StatusForbidden {
+						t.Errorf("%s: %d %s", action, r.status, r.raw)
+					}
+					continue
+				}
+				wantErr(t, r, http.StatusForbidden, tc.code)
+				want := `"HostId":"` + tc.hostID + `","Code":"` + tc.code + `","Message":"User not authorized to operate on the specified resource, or this API doesn't support RAM."`
+				if !strings.Contains(r.raw, want) {
+					t.Errorf("body %s, want %s", r.raw, want)
+				}
+				// Authentication comes first.
+				bad := c()
+				bad.secret = "wrong"
+				wantErr(t, bad.do(t, addr), http.StatusBadRequest, "SignatureDoesNotMatch")
+			}
+			if len(s.Orders()) != 0 && tc.action == ActionCreateOccupancyOrder {
+				t.Error("a denied create placed an order")
+			}
+			// Denied requests consume no fault; Allow lifts the refusal.
+			s.Allow(tc.action)
+			wantErr(t, calls[tc.action]().do(t, addr), http.StatusInternalServerError, "InternalError")
+			wantOK(t, calls[tc.action]().do(t, addr))
+		})
 	}
 }

@@ -159,10 +159,34 @@ type call struct {
 	nonce         string
 	stamp         string // overrides date when set
 	tamperHeaders func(h map[string]string)
+	host          string // the Host header; "" means addr
 }
 
 func newCall(algo string, date time.Time, params map[string]string) call {
 	return call{algo: algo, ak: testAK, secret: testSecret, action: ActionCreateOccupancyOrder, version: APIVersion, params: params, date: date}
+}
+
+// actionCall is an ACS3 call of action, with the parameters in the query.
+func actionCall(action, version string, date time.Time, params map[string]string) call {
+	c := newCall(AlgorithmACS3, date, params)
+	c.action, c.version = action, version
+	return c
+}
+
+// describeCall is a DescribePhysicalConnections call.
+func describeCall(date time.Time, params map[string]string) call {
+	return actionCall(ActionDescribePhysicalConnections, APIVersion, date, params)
+}
+
+// decodeOK checks a success and decodes its answer.
+func decodeOK[T any](t *testing.T, r result) T {
+	t.Helper()
+	wantOK(t, r)
+	var v T
+	if err := json.Unmarshal([]byte(r.raw), &v); err != nil {
+		t.Fatalf("answer %s: %v", r.raw, err)
+	}
+	return v
 }
 
 func orderParams(token string) map[string]string {
@@ -178,6 +202,36 @@ func orderParams(token string) map[string]string {
 		p["ClientToken"] = token
 	}
 	return p
+}
+
+// withParams changes p by kv, pairs of a key and a value ("-" deletes the
+// key), and returns it.
+func withParams(p map[string]string, kv ...string) map[string]string {
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "-" {
+			delete(p, kv[i])
+		} else {
+			p[kv[i]] = kv[i+1]
+		}
+	}
+	return p
+}
+
+// httpDo makes an unsigned request (to the admin endpoints) and returns the
+// answer's status, Content-Type and body.
+func httpDo(t *testing.T, method, url string) (status int, contentType, body string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = res.Body.Close() }()
+	raw, _ := io.ReadAll(res.Body)
+	return res.StatusCode, res.Header.Get("Content-Type"), string(raw)
 }
 
 func encode(m map[string]string) string {
@@ -208,11 +262,15 @@ func (c call) request(t *testing.T, addr string) *http.Request {
 			query[k] = v
 		}
 	}
+	host := addr
+	if c.host != "" {
+		host = c.host
+	}
 	var headers map[string]string
 	switch c.algo {
 	case AlgorithmACS3:
 		headers = map[string]string{
-			"host":                  addr,
+			"host":                  host,
 			"x-acs-action":          c.action,
 			"x-acs-version":         c.version,
 			"x-acs-date":            stamp,
@@ -253,7 +311,7 @@ func (c call) request(t *testing.T, addr string) *http.Request {
 			}
 		}
 		query["Signature"] = SignRPC(http.MethodPost, all, c.secret)
-		headers = map[string]string{}
+		headers = map[string]string{"host": host}
 		if body != "" {
 			headers["content-type"] = "application/x-www-form-urlencoded"
 		}
@@ -354,10 +412,36 @@ func lastRequest(t *testing.T, s *Server) Request {
 	return reqs[len(reqs)-1]
 }
 
+// sdkConfig is a configuration of the SDK for the fake at addr, over
+// protocol ("HTTP" or "HTTPS"), with a key, a security token ("" for none)
+// and a signature algorithm ("" for the SDK's default, ACS3-HMAC-SHA256;
+// "v2" for HMAC-SHA1).
+func sdkConfig(addr, protocol, ak, secret, token, algorithm string) *openapi.Config {
+	cfg := &openapi.Config{
+		AccessKeyId:     dara.String(ak),
+		AccessKeySecret: dara.String(secret),
+		Endpoint:        dara.String(addr),
+		Protocol:        dara.String(protocol),
+	}
+	if token != "" {
+		cfg.SecurityToken = dara.String(token)
+	}
+	if algorithm != "" {
+		cfg.SignatureAlgorithm = dara.String(algorithm)
+	}
+	return cfg
+}
+
 // sdkCall makes one CreatePhysicalConnectionOccupancyOrder call with the
 // real darabonba-openapi v2 SDK, the way the provider does: RPC style, POST
 // to "/", the parameters in the query (or in a form body when inBody).
 func sdkCall(t *testing.T, cfg *openapi.Config, params map[string]string, inBody bool) (map[string]any, error) {
+	t.Helper()
+	return sdkCallAction(t, cfg, ActionCreateOccupancyOrder, APIVersion, params, inBody)
+}
+
+// sdkCallAction is sdkCall for any action and version.
+func sdkCallAction(t *testing.T, cfg *openapi.Config, action, version string, params map[string]string, inBody bool) (map[string]any, error) {
 	t.Helper()
 	client, err := openapi.NewClient(cfg)
 	if err != nil {
@@ -379,8 +463,8 @@ func sdkCall(t *testing.T, cfg *openapi.Config, params map[string]string, inBody
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	return client.CallApiWithCtx(ctx, &openapi.Params{
-		Action:      dara.String(ActionCreateOccupancyOrder),
-		Version:     dara.String(APIVersion),
+		Action:      dara.String(action),
+		Version:     dara.String(version),
 		Protocol:    dara.String("HTTP"),
 		Pathname:    dara.String("/"),
 		Method:      dara.String("POST"),

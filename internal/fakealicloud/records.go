@@ -12,6 +12,8 @@ type Request struct {
 	RequestID string
 	// Time is when the request arrived, by Config.Now.
 	Time time.Time
+	// Host is the request's Host header: the endpoint the client used.
+	Host string
 	// Action and Version are the API action and version asked for.
 	Action  string
 	Version string

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
 	"github.com/alibabacloud-go/tea/dara"
 )
 
@@ -27,17 +26,9 @@ func TestSDKCompatibility(t *testing.T) {
 			for _, inBody := range []bool{false, true} {
 				name := fmt.Sprintf("algorithm=%q/sts=%v/body=%v", algorithm, sts, inBody)
 				t.Run(name, func(t *testing.T) {
-					cfg := &openapi.Config{
-						AccessKeyId:     dara.String(testAK),
-						AccessKeySecret: dara.String(testSecret),
-						Endpoint:        dara.String(addr),
-						Protocol:        dara.String("HTTP"),
-					}
+					cfg := sdkConfig(addr, "HTTP", testAK, testSecret, "", algorithm)
 					if sts {
-						cfg.AccessKeyId, cfg.AccessKeySecret, cfg.SecurityToken = dara.String(stsAK), dara.String(stsSecret), dara.String(stsToken)
-					}
-					if algorithm != "" {
-						cfg.SignatureAlgorithm = dara.String(algorithm)
+						cfg = sdkConfig(addr, "HTTP", stsAK, stsSecret, stsToken, algorithm)
 					}
 					// Values that need percent-encoding, to exercise the
 					// canonical query of both signatures.
@@ -93,12 +84,7 @@ func TestSDKOverTLS(t *testing.T) {
 	s.AddPhysicalConnection(testPC, testRegion, "Enabled")
 	addr := startTLS(t, s)
 	for i, ca := range []string{"", string(testCertPEM)} {
-		cfg := &openapi.Config{
-			AccessKeyId:     dara.String(testAK),
-			AccessKeySecret: dara.String(testSecret),
-			Endpoint:        dara.String(addr),
-			Protocol:        dara.String("HTTPS"),
-		}
+		cfg := sdkConfig(addr, "HTTPS", testAK, testSecret, "", "")
 		if ca != "" {
 			cfg.Ca = dara.String(ca)
 		}
@@ -108,5 +94,29 @@ func TestSDKOverTLS(t *testing.T) {
 	}
 	if n := len(s.Orders()); n != 2 {
 		t.Errorf("%d orders", n)
+	}
+}
+
+// TestSDKOtherActions calls DescribePhysicalConnections (with filters) with
+// the real SDK, with both signature algorithms.
+func TestSDKOtherActions(t *testing.T) {
+	s := New(Config{Credentials: map[string]Credential{testAK: {AccessKeySecret: testSecret}}})
+	s.AddPhysicalConnection(testPC, testRegion, "Enabled")
+	s.AddPhysicalConnection("pc-test2", testRegion, "Terminated")
+	addr := start(t, s)
+	for _, algorithm := range []string{"", "v2"} {
+		cfg := sdkConfig(addr, "HTTP", testAK, testSecret, "", algorithm)
+		res, err := sdkCallAction(t, cfg, ActionDescribePhysicalConnections, APIVersion, map[string]string{
+			"RegionId": testRegion, "Filter.1.Key": "PhysicalConnectionId", "Filter.1.Value.1": "pc-test2", "Filter.1.Value.2": "pc-none",
+		}, false)
+		if err != nil {
+			t.Fatalf("%q: DescribePhysicalConnections: %v", algorithm, err)
+		}
+		raw, _ := res["body"].(string)
+		var d describeAnswer
+		if err := json.Unmarshal([]byte(raw), &d); err != nil || d.TotalCount != 1 ||
+			d.PhysicalConnectionSet.PhysicalConnectionType[0].Status != "Terminated" {
+			t.Errorf("%q: answer %s: %v", algorithm, raw, err)
+		}
 	}
 }

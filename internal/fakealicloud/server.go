@@ -63,8 +63,9 @@ type Config struct {
 // StartTLS also serve it on a loopback listener. All methods are safe for
 // concurrent use.
 type Server struct {
-	cfg  Config
-	done chan struct{}
+	cfg   Config
+	done  chan struct{}
+	admin http.Handler // the endpoints under /_fake/
 
 	mu          sync.Mutex
 	closed      bool
@@ -80,7 +81,8 @@ type Server struct {
 	nextOrderID uint64
 	nonces      map[string]time.Time
 	nonceAdds   int
-	faults      []Fault
+	faults      map[string][]Fault // by action
+	denied      map[string]string  // action -> error code
 	lossRate    float64
 	lossRNG     *mathrand.Rand
 	rate        float64
@@ -106,7 +108,7 @@ func New(cfg Config) *Server {
 	if cfg.FirstOrderID == 0 {
 		cfg.FirstOrderID = DefaultFirstOrderID
 	}
-	return &Server{
+	s := &Server{
 		cfg:         cfg,
 		done:        make(chan struct{}),
 		creds:       creds,
@@ -115,8 +117,12 @@ func New(cfg Config) *Server {
 		connections: make(map[string]physicalConnection),
 		tokens:      make(map[string]tokenEntry),
 		nonces:      make(map[string]time.Time),
+		faults:      make(map[string][]Fault),
+		denied:      make(map[string]string),
 		nextOrderID: cfg.FirstOrderID,
 	}
+	s.admin = s.adminHandler()
+	return s
 }
 
 // Start serves plain HTTP on 127.0.0.1 at a free port and returns the

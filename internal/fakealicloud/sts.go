@@ -70,7 +70,7 @@ type assumedRoleUser struct {
 // stsBody is the JSON of a successful AssumeRole or AssumeRoleWithOIDC
 // answer.
 type stsBody struct {
-	RequestID       string `json:"RequestId"`
+	answerHead
 	AssumedRoleUser assumedRoleUser
 	Credentials     stsCredentials
 }
@@ -189,8 +189,8 @@ func (s *Server) issueForRole(rec *Request, r role, v stsParams, ic IssuedCreden
 	if prefix, name, ok := strings.Cut(v.roleArn, ":role/"); ok {
 		arn = prefix + ":assumed-role/" + name + "/" + v.sessionName
 	}
-	return outcome{sts: &stsBody{
+	return outcome{answer: &stsBody{
 		AssumedRoleUser: assumedRoleUser{Arn: arn, AssumedRoleID: r.id + ":" + v.sessionName},
 		Credentials:     creds,
-	}}
+	}, issued: creds.AccessKeyID}
 }

@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
-	"github.com/alibabacloud-go/tea/dara"
 	"github.com/aliyun/credentials-go/credentials/providers"
 )
 
@@ -48,18 +46,7 @@ func newSTSServer(t *testing.T) (*Server, string) {
 func vpcCallWith(t *testing.T, addr, ak, secret, token string) error {
 	t.Helper()
 	for _, algorithm := range []string{"", "v2"} {
-		cfg := &openapi.Config{
-			AccessKeyId:     dara.String(ak),
-			AccessKeySecret: dara.String(secret),
-			Endpoint:        dara.String(addr),
-			Protocol:        dara.String("HTTPS"),
-		}
-		if token != "" {
-			cfg.SecurityToken = dara.String(token)
-		}
-		if algorithm != "" {
-			cfg.SignatureAlgorithm = dara.String(algorithm)
-		}
+		cfg := sdkConfig(addr, "HTTPS", ak, secret, token, algorithm)
 		if _, err := sdkCall(t, cfg, orderParams(""), false); err != nil {
 			return fmt.Errorf("algorithm %q: %w", algorithm, err)
 		}
@@ -325,15 +312,7 @@ func TestAssumeRoleValidationAndExpiry(t *testing.T) {
 	s.AddRole(testExtRoleArn, testExternalID)
 	s.Inject(Fault{Kind: Unavailable})
 	params := func(kv ...string) map[string]string {
-		p := map[string]string{"RoleArn": testRoleArn, "RoleSessionName": "session"}
-		for i := 0; i+1 < len(kv); i += 2 {
-			if kv[i+1] == "-" {
-				delete(p, kv[i])
-			} else {
-				p[kv[i]] = kv[i+1]
-			}
-		}
-		return p
+		return withParams(map[string]string{"RoleArn": testRoleArn, "RoleSessionName": "session"}, kv...)
 	}
 	for _, algo := range []string{AlgorithmRPC, AlgorithmACS3} {
 		for _, tc := range []struct {
@@ -374,7 +353,7 @@ func TestAssumeRoleValidationAndExpiry(t *testing.T) {
 	// Success with the edge durations, by both signatures, with the
 	// parameters in the query or the body; STS requests consume no fault.
 	b := stsAnswer(t, stsCall(AlgorithmACS3, clk.Now(), params("DurationSeconds", "900")).do(t, addr))
-	want := clk.Now().Add(900 * time.Second).UTC().Format(expirationLayout)
+	want := clk.Now().Add(900 * time.Second).UTC().Format(utcLayout)
 	if b.RequestID == "" || b.Credentials.Expiration != want || b.AssumedRoleUser.Arn != "acs:ram::1234567890123456:assumed-role/terraform/session" ||
 		!strings.HasSuffix(b.AssumedRoleUser.AssumedRoleID, ":session") {
 		t.Errorf("answer %+v, want Expiration %s", b, want)
@@ -439,7 +418,7 @@ func TestAssumeRoleWithOIDCValidation(t *testing.T) {
 			form[k] = v
 		}
 		q := encode(map[string]string{"Action": ActionAssumeRoleWithOIDC, "Version": version, "Format": "JSON",
-			"Timestamp": clk.Now().Format(expirationLayout)})
+			"Timestamp": clk.Now().Format(utcLayout)})
 		req, err := http.NewRequest(http.MethodPost, "http://"+addr+"/?"+q, strings.NewReader(encode(form)))
 		if err != nil {
 			t.Fatal(err)
@@ -448,15 +427,7 @@ func TestAssumeRoleWithOIDCValidation(t *testing.T) {
 		return send(t, req)
 	}
 	params := func(kv ...string) map[string]string {
-		p := map[string]string{"RoleArn": testRoleArn, "OIDCProviderArn": testOIDCArn, "OIDCToken": testOIDCToken}
-		for i := 0; i+1 < len(kv); i += 2 {
-			if kv[i+1] == "-" {
-				delete(p, kv[i])
-			} else {
-				p[kv[i]] = kv[i+1]
-			}
-		}
-		return p
+		return withParams(map[string]string{"RoleArn": testRoleArn, "OIDCProviderArn": testOIDCArn, "OIDCToken": testOIDCToken}, kv...)
 	}
 	for _, tc := range []struct {
 		p      map[string]string

@@ -2,6 +2,7 @@ package fakealicloud
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -200,5 +201,98 @@ func TestRecordsAreCopies(t *testing.T) {
 	s.Orders()[0].ID = "changed"
 	if s.Requests()[0].Params["RegionId"] != testRegion || s.Orders()[0].ID == "changed" {
 		t.Error("records share state with the server")
+	}
+}
+
+func TestCreateOrder_businessStatus(t *testing.T) {
+	s, addr, clk := newTestServer(t, nil)
+	businessStatus := func() string {
+		t.Helper()
+		a := decodeOK[describeAnswer](t, describeCall(clk.Now(), map[string]string{"RegionId": testRegion}).do(t, addr))
+		return a.PhysicalConnectionSet.PhysicalConnectionType[0].BusinessStatus
+	}
+	if got := businessStatus(); got != BusinessStatusNormal {
+		t.Fatalf("BusinessStatus %q after AddPhysicalConnection", got)
+	}
+	for _, bs := range []string{"FinancialLocked", "SecurityLocked"} {
+		s.SetPhysicalConnectionBusinessStatus(testPC, bs)
+		if got := businessStatus(); got != bs {
+			t.Errorf("BusinessStatus %q, want %q", got, bs)
+		}
+		r := newCall(AlgorithmACS3, clk.Now(), orderParams("")).do(t, addr)
+		wantErr(t, r, http.StatusBadRequest, "Forbidden.BusinessStatus")
+		if !strings.Contains(r.raw, "business status of the physical connection is "+bs) {
+			t.Errorf("body %s", r.raw)
+		}
+	}
+	// The state is checked first.
+	s.SetPhysicalConnectionStatus(testPC, "Terminated")
+	wantErr(t, newCall(AlgorithmACS3, clk.Now(), orderParams("")).do(t, addr), http.StatusBadRequest, "Forbidden.NotAllowedInState")
+	s.SetPhysicalConnectionStatus(testPC, "Enabled")
+	s.SetPhysicalConnectionBusinessStatus(testPC, BusinessStatusNormal)
+	wantOK(t, newCall(AlgorithmACS3, clk.Now(), orderParams("")).do(t, addr))
+	s.SetPhysicalConnectionBusinessStatus("pc-unknown", "FinancialLocked") // no effect
+	if n := len(s.Orders()); n != 1 {
+		t.Errorf("%d orders, want 1", n)
+	}
+}
+
+func TestCreateOrder_autoRenew(t *testing.T) {
+	s, addr, clk := newTestServer(t, nil)
+	for _, tc := range []struct {
+		autoRenew, duration string // "-" leaves it out
+		code                string // "" for success
+	}{
+		{"-", "-", ""},
+		{"true", "1", ""},
+		{"true", "12", ""},
+		{"false", "-", ""},
+		{"true", "-", ""},
+		{"yes", "-", "InvalidParameter"},
+		{"TRUE", "-", "InvalidParameter"},
+		{"", "-", "InvalidParameter"},
+		{"true", "0", "InvalidParameter"},
+		{"true", "-1", "InvalidParameter"},
+		{"true", "one", "InvalidParameter"},
+		{"-", "", "InvalidParameter"},
+	} {
+		p := orderParams("")
+		if tc.autoRenew != "-" {
+			p["AutoRenew"] = tc.autoRenew
+		}
+		if tc.duration != "-" {
+			p["AutoRenewDuration"] = tc.duration
+		}
+		before := len(s.Orders())
+		r := newCall(AlgorithmRPC, clk.Now(), p).do(t, addr)
+		if tc.code != "" {
+			wantErr(t, r, http.StatusBadRequest, tc.code)
+			name := "AutoRenew"
+			if tc.autoRenew == "-" || tc.autoRenew == "true" {
+				name = "AutoRenewDuration"
+			}
+			if !strings.Contains(r.raw, `\"`+name+`\"`) || len(s.Orders()) != before {
+				t.Errorf("AutoRenew %q AutoRenewDuration %q: %s", tc.autoRenew, tc.duration, r.raw)
+			}
+			continue
+		}
+		id := wantOK(t, r)
+		orders := s.Orders()
+		got := orders[len(orders)-1]
+		want := Order{ID: id, RegionID: testRegion, PhysicalConnectionID: testPC, AutoPay: "true", InstanceChargeType: "PrePaid",
+			Period: "1", PricingCycle: "Month", AutoRenew: strings.Trim(tc.autoRenew, "-"), AutoRenewDuration: strings.Trim(tc.duration, "-")}
+		if got != want {
+			t.Errorf("AutoRenew %q AutoRenewDuration %q: order\n got %+v\nwant %+v", tc.autoRenew, tc.duration, got, want)
+		}
+	}
+	// The terms are part of what a client token replays.
+	p := orderParams("renew-token")
+	p["AutoRenew"] = "true"
+	first := wantOK(t, newCall(AlgorithmACS3, clk.Now(), p).do(t, addr))
+	p["AutoRenew"] = "false"
+	wantErr(t, newCall(AlgorithmACS3, clk.Now(), p).do(t, addr), http.StatusBadRequest, "IdempotentParameterMismatch")
+	p["AutoRenew"] = "true"
+	if again := wantOK(t, newCall(AlgorithmACS3, clk.Now(), p).do(t, addr)); again != first {
+		t.Errorf("replay gave %s, want %s", again, first)
 	}
 }

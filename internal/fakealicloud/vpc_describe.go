@@ -1,0 +1,209 @@
+package fakealicloud
+
+import (
+	"math"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Limits and defaults of DescribePhysicalConnections.
+const (
+	// MaxFilters is how many filters (Filter.1 to Filter.5) a request may
+	// carry, and MaxFilterValues how many values (Filter.N.Value.1 to
+	// Filter.N.Value.5) each filter may have.
+	MaxFilters      = 5
+	MaxFilterValues = 5
+	// DefaultPageSize is the PageSize when none is sent; MaxPageSize the
+	// largest accepted.
+	DefaultPageSize = 10
+	MaxPageSize     = 50
+)
+
+// connectionAnswer is one physical connection in a DescribePhysicalConnections
+// answer. The fields the fake does not model have fixed values.
+type connectionAnswer struct {
+	PhysicalConnectionID string `json:"PhysicalConnectionId"`
+	Status               string
+	BusinessStatus       string
+	ChargeType           string
+	Name                 string
+	Type                 string
+	LineOperator         string
+	Bandwidth            int64
+	Spec                 string
+	PortType             string
+	AccessPointID        string `json:"AccessPointId"`
+	CreationTime         string
+}
+
+// describeAnswer is the JSON of a successful DescribePhysicalConnections.
+type describeAnswer struct {
+	answerHead
+	PageNumber            int
+	PageSize              int
+	TotalCount            int
+	PhysicalConnectionSet struct {
+		PhysicalConnectionType []connectionAnswer
+	}
+}
+
+// connectionFilterKeys are the accepted values of Filter.N.Key, each with
+// the field of a connection it matches.
+var connectionFilterKeys = map[string]func(*connectionAnswer) string{
+	"PhysicalConnectionId": func(c *connectionAnswer) string { return c.PhysicalConnectionID },
+	"AccessPointId":        func(c *connectionAnswer) string { return c.AccessPointID },
+	"Type":                 func(c *connectionAnswer) string { return c.Type },
+	"LineOperator":         func(c *connectionAnswer) string { return c.LineOperator },
+	"Spec":                 func(c *connectionAnswer) string { return c.Spec },
+	"Status":               func(c *connectionAnswer) string { return c.Status },
+	"Name":                 func(c *connectionAnswer) string { return c.Name },
+}
+
+// connectionFilter is one Filter.N: a connection matches when its field
+// has one of the values.
+type connectionFilter struct {
+	field  func(*connectionAnswer) string
+	values map[string]bool
+}
+
+// describePhysicalConnections lists the physical connections of RegionId,
+// sorted by ID, that match every filter, one page at a time.
+func (s *Server) describePhysicalConnections(_ *Request, p map[string]string) outcome {
+	if p["RegionId"] == "" {
+		return outcome{err: missingParameter("RegionId")}
+	}
+	pageNumber, e := intParam(p, "PageNumber", 1, 1, math.MaxInt32)
+	if e != nil {
+		return outcome{err: e}
+	}
+	pageSize, e := intParam(p, "PageSize", DefaultPageSize, 1, MaxPageSize)
+	if e != nil {
+		return outcome{err: e}
+	}
+	filters, e := parseConnectionFilters(p)
+	if e != nil {
+		return outcome{err: e}
+	}
+
+	s.mu.Lock()
+	matched := []connectionAnswer{}
+	for id, pc := range s.connections {
+		if pc.region != p["RegionId"] {
+			continue
+		}
+		c := pc.answer(id)
+		if matchesAll(&c, filters) {
+			matched = append(matched, c)
+		}
+	}
+	s.mu.Unlock()
+	sort.Slice(matched, func(i, j int) bool { return matched[i].PhysicalConnectionID < matched[j].PhysicalConnectionID })
+
+	a := &describeAnswer{PageNumber: pageNumber, PageSize: pageSize, TotalCount: len(matched)}
+	a.PhysicalConnectionSet.PhysicalConnectionType = []connectionAnswer{}
+	if first := (pageNumber - 1) * pageSize; first < len(matched) {
+		a.PhysicalConnectionSet.PhysicalConnectionType = matched[first:min(first+pageSize, len(matched))]
+	}
+	return outcome{answer: a}
+}
+
+// answer describes the connection as DescribePhysicalConnections does.
+func (pc physicalConnection) answer(id string) connectionAnswer {
+	return connectionAnswer{
+		PhysicalConnectionID: id,
+		Status:               pc.status,
+		BusinessStatus:       pc.businessStatus,
+		ChargeType:           "Prepaid",
+		Name:                 id,
+		Type:                 "VPC",
+		LineOperator:         "CT",
+		Bandwidth:            1000,
+		Spec:                 "1G",
+		PortType:             "1000Base-LX",
+		AccessPointID:        "ap-" + pc.region + "-fake",
+		CreationTime:         pc.created.UTC().Format(utcLayout),
+	}
+}
+
+// matchesAll reports whether c matches every filter.
+func matchesAll(c *connectionAnswer, filters []connectionFilter) bool {
+	for _, f := range filters {
+		if !f.values[f.field(c)] {
+			return false
+		}
+	}
+	return true
+}
+
+// parseConnectionFilters reads the Filter.N.Key and Filter.N.Value.M
+// parameters. Any malformed or unknown one, a filter with more than
+// MaxFilterValues values, a key without values or values without a key is
+// an error naming it; the parameters are checked in sorted order, so the
+// error is always the same for the same request.
+func parseConnectionFilters(p map[string]string) ([]connectionFilter, *apiError) {
+	keys := make([]string, MaxFilters+1)
+	values := make([]map[string]bool, MaxFilters+1)
+	for _, name := range sortedKeys(p) {
+		rest, ok := strings.CutPrefix(name, "Filter.")
+		if !ok {
+			continue
+		}
+		parts := strings.Split(rest, ".")
+		n, err := strconv.Atoi(parts[0])
+		if err != nil || n < 1 || n > MaxFilters || len(parts) < 2 {
+			return nil, invalidParameter(name)
+		}
+		filter := "Filter." + parts[0]
+		switch {
+		case len(parts) == 2 && parts[1] == "Key":
+			if connectionFilterKeys[p[name]] == nil {
+				return nil, errorf(http.StatusBadRequest, "InvalidParameter", `The specified parameter "`+name+`" is not valid: the filter key `+strconv.Quote(p[name])+` is not supported.`)
+			}
+			keys[n] = p[name]
+		case len(parts) == 3 && parts[1] == "Value":
+			m, err := strconv.Atoi(parts[2])
+			if err != nil || m < 1 {
+				return nil, invalidParameter(name)
+			}
+			if m > MaxFilterValues {
+				return nil, errorf(http.StatusBadRequest, "InvalidParameter", `The specified parameter "`+filter+`.Value" is not valid: a filter takes at most `+strconv.Itoa(MaxFilterValues)+` values.`)
+			}
+			if values[n] == nil {
+				values[n] = make(map[string]bool)
+			}
+			values[n][p[name]] = true
+		default:
+			return nil, invalidParameter(name)
+		}
+	}
+	var filters []connectionFilter
+	for n := 1; n <= MaxFilters; n++ {
+		filter := "Filter." + strconv.Itoa(n)
+		switch {
+		case keys[n] == "" && values[n] == nil:
+			continue
+		case keys[n] == "":
+			return nil, missingParameter(filter + ".Key")
+		case values[n] == nil:
+			return nil, missingParameter(filter + ".Value.1")
+		}
+		filters = append(filters, connectionFilter{field: connectionFilterKeys[keys[n]], values: values[n]})
+	}
+	return filters, nil
+}
+
+// intParam reads an optional integer parameter in [lo, hi], def when it is
+// not sent.
+func intParam(p map[string]string, name string, def, lo, hi int) (int, *apiError) {
+	v, ok := p[name]
+	if !ok {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, invalidParameter(name)
+	}
+	return n, nil
+}
