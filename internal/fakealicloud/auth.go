@@ -208,13 +208,16 @@ func (s *Server) Allow(action string) {
 	delete(s.denied, action)
 }
 
-// refusal returns the error an authenticated request is refused with by
-// Deny, or nil.
+// refusal returns the error an authenticated request is refused with, by
+// Deny or by the billing mode, or nil.
 func (s *Server) refusal(rec *Request) *apiError {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if code, ok := s.denied[rec.Action]; ok {
 		return errorf(http.StatusForbidden, code, DeniedMessage)
+	}
+	if rec.Action == ActionGetOrderDetail {
+		return s.billing.refusal(rec.Host)
 	}
 	return nil
 }

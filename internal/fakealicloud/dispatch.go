@@ -15,8 +15,8 @@ import (
 )
 
 // utcLayout is the format of the times in answers, such as the Expiration
-// of issued credentials and the CreationTime of a physical connection,
-// always in UTC.
+// of issued credentials, the CreationTime of a physical connection and the
+// CreateTime of an order, always in UTC.
 const utcLayout = "2006-01-02T15:04:05Z"
 
 // maxBody bounds the request body the fake reads.
@@ -68,6 +68,7 @@ var actions = map[string]actionSpec{
 	ActionDescribePhysicalConnections: {version: APIVersion, hostID: HostID, run: (*Server).describePhysicalConnections},
 	ActionAssumeRole:                  {version: STSAPIVersion, hostID: STSHostID, run: (*Server).assumeRole},
 	ActionAssumeRoleWithOIDC:          {version: STSAPIVersion, hostID: STSHostID, anonymous: true, run: (*Server).assumeRoleWithOIDC},
+	ActionGetOrderDetail:              {version: BillingAPIVersion, hostID: BillingHostID, run: (*Server).getOrderDetail},
 }
 
 // hostIDOf returns the HostId of the error answers to an action.
@@ -78,7 +79,7 @@ func hostIDOf(action string) string {
 	return HostID
 }
 
-// ServeHTTP handles one request: the API (the VPC and STS actions)
+// ServeHTTP handles one request: the API (the VPC, STS and billing actions)
 // at any path but those under /_fake/, which are the state endpoint (see
 // admin.go) and the credentials URI GET /_fake/credentials.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -156,8 +157,8 @@ func abort(w http.ResponseWriter, reset bool) {
 }
 
 // process runs a request through parsing, authentication (except for
-// the anonymous AssumeRoleWithOIDC), dispatch, the refusals of Deny, the
-// rate limit (create only), the action's faults, the
+// the anonymous AssumeRoleWithOIDC), dispatch, the refusals of Deny and the
+// billing mode, the rate limit (create only), the action's faults, the
 // version check and the action itself, filling in rec.
 func (s *Server) process(r *http.Request, rec *Request) outcome {
 	body, query, all, e := readParams(r)

@@ -12,6 +12,13 @@
 //     and the order terms AutoPay, InstanceChargeType, Period, PricingCycle,
 //     AutoRenew and AutoRenewDuration; and DescribePhysicalConnections, with
 //     Filter.N.Key/Filter.N.Value.M filters and pages.
+//   - billing.go and billing_order_detail.go: the billing API (BssOpenApi,
+//     version 2017-12-14) action GetOrderDetail, showing every committed
+//     order with a payment status that follows AutoPay and the balance
+//     (SetBalanceSufficient) and can be changed later (SetPaymentStatus), a
+//     lag before an order shows (SetBillingLag), three shapes of InstanceIDs
+//     (SetInstanceIDsFormat), and the refusals of an account without
+//     permission or of the wrong site (SetBillingMode).
 //   - sts.go and credentials.go: the parts of STS (version 2015-04-01) that
 //     github.com/aliyun/credentials-go uses: AssumeRole (signed) for roles
 //     registered with AddRole, the anonymous AssumeRoleWithOIDC for tokens
@@ -33,9 +40,9 @@
 //     a rate limit on the create.
 //   - records.go: every API request is recorded, accepted or not, with the
 //     Host it was sent to (Requests); vpc.go records every committed order
-//     (Orders).
-//   - admin.go: the state endpoint under /_fake/ (orders, requests and
-//     issued keys).
+//     (Orders) and billing.go its payment (BillingOrders).
+//   - admin.go: the state endpoint under /_fake/ (orders, requests, issued
+//     keys, billing, and paying an order by hand).
 //   - dispatch.go and errors.go: parsing, dispatch by action, and the
 //     encoding of answers and errors.
 //   - server.go and tls.go: Config, New, the loopback listeners (HTTP and

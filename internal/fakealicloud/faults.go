@@ -68,8 +68,9 @@ func (s *Server) Inject(f ...Fault) {
 
 // InjectFor appends faults to the queue of an action the fake implements
 // (ActionCreateOccupancyOrder, ActionDescribePhysicalConnections,
-// ActionAssumeRole, ActionAssumeRoleWithOIDC). Each request for that action
-// that passes authentication, Deny and the rate limit consumes the first fault of its action's queue, if
+// ActionGetOrderDetail, ActionAssumeRole, ActionAssumeRoleWithOIDC). Each
+// request for that action that passes authentication, Deny, the billing
+// mode and the rate limit consumes the first fault of its action's queue, if
 // any, before its version and parameters are checked. Requests for other
 // actions consume none.
 func (s *Server) InjectFor(action string, f ...Fault) {

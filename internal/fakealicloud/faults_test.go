@@ -195,7 +195,7 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestInjectFor_anyAction(t *testing.T) {
-	for _, action := range []string{ActionDescribePhysicalConnections, ActionAssumeRole} {
+	for _, action := range []string{ActionDescribePhysicalConnections, ActionGetOrderDetail, ActionAssumeRole} {
 		t.Run(action, func(t *testing.T) {
 			s, addr, clk := newTestServer(t, nil)
 			s.AddRole(testRoleArn, "")
@@ -203,6 +203,8 @@ func TestInjectFor_anyAction(t *testing.T) {
 				switch action {
 				case ActionDescribePhysicalConnections:
 					return describeCall(clk.Now(), map[string]string{"RegionId": testRegion}).do(t, addr)
+				case ActionGetOrderDetail:
+					return orderDetailCall(clk.Now(), "1").do(t, addr)
 				}
 				return stsCall(AlgorithmACS3, clk.Now(), map[string]string{"RoleArn": testRoleArn, "RoleSessionName": "session"}).do(t, addr)
 			}
@@ -260,6 +262,8 @@ func TestDeny(t *testing.T) {
 		{ActionCreateOccupancyOrder, "Forbidden.RAM", "vpc.aliyuncs.com"},
 		{ActionDescribePhysicalConnections, "Forbidden.RAM", "vpc.aliyuncs.com"},
 		{ActionDescribePhysicalConnections, "NoPermission", "vpc.aliyuncs.com"},
+		{ActionGetOrderDetail, "Forbidden.RAM", "business.aliyuncs.com"},
+		{ActionGetOrderDetail, "NoPermission", "business.aliyuncs.com"},
 	} {
 		t.Run(tc.action+"/"+tc.code, func(t *testing.T) {
 			s, addr, clk := newTestServer(t, nil)
@@ -268,6 +272,7 @@ func TestDeny(t *testing.T) {
 				ActionDescribePhysicalConnections: func() call {
 					return describeCall(clk.Now(), map[string]string{"RegionId": testRegion})
 				},
+				ActionGetOrderDetail: func() call { return orderDetailCall(clk.Now(), "1") },
 			}
 			s.Deny(tc.action, tc.code)
 			s.InjectFor(tc.action, Fault{Kind: Internal})

@@ -97,8 +97,8 @@ func TestSDKOverTLS(t *testing.T) {
 	}
 }
 
-// TestSDKOtherActions calls DescribePhysicalConnections (with filters) with
-// the real SDK, with both signature algorithms.
+// TestSDKOtherActions calls DescribePhysicalConnections (with filters) and
+// GetOrderDetail with the real SDK, with both signature algorithms.
 func TestSDKOtherActions(t *testing.T) {
 	s := New(Config{Credentials: map[string]Credential{testAK: {AccessKeySecret: testSecret}}})
 	s.AddPhysicalConnection(testPC, testRegion, "Enabled")
@@ -116,6 +116,22 @@ func TestSDKOtherActions(t *testing.T) {
 		var d describeAnswer
 		if err := json.Unmarshal([]byte(raw), &d); err != nil || d.TotalCount != 1 ||
 			d.PhysicalConnectionSet.PhysicalConnectionType[0].Status != "Terminated" {
+			t.Errorf("%q: answer %s: %v", algorithm, raw, err)
+		}
+
+		id := "203167309740138"
+		if algorithm == "" {
+			if _, err := sdkCall(t, cfg, orderParams(""), true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res, err = sdkCallAction(t, cfg, ActionGetOrderDetail, BillingAPIVersion, map[string]string{"OrderId": id}, true)
+		if err != nil {
+			t.Fatalf("%q: GetOrderDetail: %v", algorithm, err)
+		}
+		raw, _ = res["body"].(string)
+		var o orderDetailAnswer
+		if err := json.Unmarshal([]byte(raw), &o); err != nil || len(o.Data.OrderList.Order) != 1 || o.Data.OrderList.Order[0].OrderID != id {
 			t.Errorf("%q: answer %s: %v", algorithm, raw, err)
 		}
 	}

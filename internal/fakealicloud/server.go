@@ -83,6 +83,7 @@ type Server struct {
 	nonceAdds   int
 	faults      map[string][]Fault // by action
 	denied      map[string]string  // action -> error code
+	billing     billingState
 	lossRate    float64
 	lossRNG     *mathrand.Rand
 	rate        float64
@@ -119,6 +120,7 @@ func New(cfg Config) *Server {
 		nonces:      make(map[string]time.Time),
 		faults:      make(map[string][]Fault),
 		denied:      make(map[string]string),
+		billing:     newBillingState(),
 		nextOrderID: cfg.FirstOrderID,
 	}
 	s.admin = s.adminHandler()

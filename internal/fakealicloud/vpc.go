@@ -194,6 +194,7 @@ func (s *Server) createOrder(_ *Request, p map[string]string) outcome {
 		ClientToken:          token,
 	}
 	s.orders = append(s.orders, order)
+	s.billing.commit(order, len(s.orders)-1, s.cfg.Now())
 	if token != "" {
 		s.tokens[token] = tokenEntry{params: maps.Clone(p), orderID: id}
 	}
