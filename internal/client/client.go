@@ -71,6 +71,8 @@ type Client struct {
 	cfg     Config
 	doer    dara.HttpClient
 	backoff RetryPolicy
+	// limiter is the adaptive request rate all calls share.
+	limiter *rateLimiter
 
 	// billing is the BssOpenApi endpoint in use; it may switch once.
 	billingMu sync.Mutex
@@ -120,6 +122,7 @@ func New(cfg Config) (*Client, error) {
 		cfg:     cfg,
 		doer:    httpDoer{cfg.HTTPClient},
 		backoff: cfg.Retry.withDefaults(),
+		limiter: newRateLimiter(cfg.Now),
 		billing: billing,
 	}, nil
 }

@@ -68,7 +68,7 @@ func answerAt(t *testing.T, l *rateLimiter, clock *testClock, n int, every time.
 		if _, err := l.wait(context.Background(), func(_ context.Context, d time.Duration) error {
 			clock.advance(d)
 			return nil
-		}); err != nil {
+		}, 0); err != nil {
 			t.Fatal(err)
 		}
 		l.onSuccess()
@@ -82,13 +82,34 @@ func rates(l *rateLimiter) (fill, measured float64) {
 	return l.fill, l.measuredRate(l.now())
 }
 
+// tokens is how long n tokens take at rate per second, as the limiter
+// computes it.
+func tokens(n int, rate float64) time.Duration {
+	return time.Duration(float64(n) / rate * float64(time.Second))
+}
+
+// summingSleeper adds up the waits of one caller, advancing nothing.
+type summingSleeper struct {
+	mu    sync.Mutex
+	total time.Duration
+	calls int
+}
+
+func (s *summingSleeper) sleep(ctx context.Context, d time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.total += d
+	s.calls++
+	return ctx.Err()
+}
+
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*max(1, math.Abs(b)) }
 
 func TestRateLimiter_offUntilThrottled(t *testing.T) {
 	clock := newTestClock()
 	l := newRateLimiter(clock.now)
 	for range 1000 {
-		if _, err := l.wait(context.Background(), noSleep(t)); err != nil {
+		if _, err := l.wait(context.Background(), noSleep(t), 0); err != nil {
 			t.Fatal(err)
 		}
 		l.onSuccess() // every answer at the same instant: a huge rate
@@ -102,7 +123,7 @@ func TestRateLimiter_noAllocationWhileOff(t *testing.T) {
 	l := newRateLimiter(nil)
 	ctx := context.Background()
 	allocs := testing.AllocsPerRun(1000, func() {
-		p, _ := l.wait(ctx, sleepContext)
+		p, _ := l.wait(ctx, sleepContext, 0)
 		_ = p
 		l.onSuccess()
 	})
@@ -119,7 +140,7 @@ func TestRateLimiter_throttleDropsToBetaOfMeasuredRate(t *testing.T) {
 	if measured < 39.5 || measured > 42 {
 		t.Fatalf("measured %.3f/s, want about 40", measured)
 	}
-	p, _ := l.wait(context.Background(), noSleep(t))
+	p, _ := l.wait(context.Background(), noSleep(t), 0)
 	l.onThrottle(p)
 	fill, _ := rates(l)
 	if !l.enabled.Load() || !near(fill, rateBeta*measured) {
@@ -129,39 +150,42 @@ func TestRateLimiter_throttleDropsToBetaOfMeasuredRate(t *testing.T) {
 	// The tokens now come every 1/rate: three callers at one instant.
 	s := &recordingSleeper{}
 	for range 3 {
-		if _, err := l.wait(context.Background(), s.sleep); err != nil {
+		if _, err := l.wait(context.Background(), s.sleep, 0); err != nil {
 			t.Fatal(err)
 		}
 	}
-	step := interval(fill)
-	if got := s.recorded(); !slices.Equal(got, []time.Duration{step, 2 * step}) {
-		t.Fatalf("waits %v, want [%v %v]: the first token is free, then one every 1/rate", got, step, 2*step)
+	if got, want := s.recorded(), []time.Duration{tokens(1, fill), tokens(2, fill)}; !slices.Equal(got, want) {
+		t.Fatalf("waits %v, want %v: the first token is free, then one every 1/rate", got, want)
 	}
 }
 
 func TestRateLimiter_onsetRateBeforeFirstWindow(t *testing.T) {
 	clock := newTestClock()
 	l := newRateLimiter(clock.now)
-	// Ten answers in 200ms, then a throttle: no window has closed yet.
-	l.onSuccess()
-	answerAt(t, l, clock, 9, 20*time.Millisecond)
+	// Ten requests in 180ms, then a throttle 20ms later: no bucket of the
+	// measured rate has closed yet, few answers are back.
+	for i := range 10 {
+		if i > 0 {
+			clock.advance(20 * time.Millisecond)
+		}
+		_, _ = l.wait(context.Background(), noSleep(t), 0)
+	}
 	clock.advance(20 * time.Millisecond)
 	l.onThrottle(permit{})
 	fill, _ := rates(l)
-	want := rateBeta * 11 / 0.2 // 11 answers over 200ms
-	if !near(fill, want) {
-		t.Fatalf("rate %.3f/s, want %.3f/s", fill, want)
+	if want := rateBeta * 10 / 0.2; !near(fill, want) {
+		t.Fatalf("rate %.3f/s, want %.3f/s (beta × 10 requests in 200ms)", fill, want)
 	}
 }
 
-func TestRateLimiter_oneDecreasePerEpoch(t *testing.T) {
+func TestRateLimiter_throttlesAtAnOlderRateCountOnce(t *testing.T) {
 	clock := newTestClock()
 	l := newRateLimiter(clock.now)
 	answerAt(t, l, clock, 80, 10*time.Millisecond) // 100/s
-	// Ten requests in flight at the old rate, all throttled.
+	// Ten requests in flight, all throttled: one decrease.
 	var inFlight []permit
 	for range 10 {
-		p, _ := l.wait(context.Background(), noSleep(t))
+		p, _ := l.wait(context.Background(), noSleep(t), 0)
 		inFlight = append(inFlight, p)
 	}
 	_, measured := rates(l)
@@ -170,39 +194,45 @@ func TestRateLimiter_oneDecreasePerEpoch(t *testing.T) {
 	}
 	first, _ := rates(l)
 	if !near(first, rateBeta*measured) {
-		t.Fatalf("ten throttles of one epoch: rate %.3f/s, want one decrease to %.3f/s", first, rateBeta*measured)
+		t.Fatalf("ten throttles of requests sent together: rate %.3f/s, want one decrease to %.3f/s", first, rateBeta*measured)
 	}
 
-	// A request admitted at the lowered rate and throttled lowers it again,
-	// from the lower of the rate and the (still higher) measured rate.
-	s := &recordingSleeper{}
-	p, err := l.wait(context.Background(), s.sleep)
-	if err != nil {
-		t.Fatal(err)
+	// Two requests sent at the lowered rate; the first one's throttle
+	// lowers it again (from that rate: the measured one is still higher),
+	// the second one's says nothing new.
+	var atFirst []permit
+	for range 2 {
+		p, err := l.wait(context.Background(), (&summingSleeper{}).sleep, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		atFirst = append(atFirst, p)
 	}
-	l.onThrottle(p)
+	for _, p := range atFirst {
+		l.onThrottle(p)
+	}
 	second, _ := rates(l)
 	if !near(second, rateBeta*first) {
-		t.Fatalf("a throttle of the new epoch: rate %.3f/s, want %.3f/s", second, rateBeta*first)
+		t.Fatalf("throttles at the lowered rate: rate %.3f/s, want %.3f/s", second, rateBeta*first)
 	}
 }
 
 func TestRateLimiter_recoversAlongCubic(t *testing.T) {
 	clock := newTestClock()
 	l := newRateLimiter(clock.now)
-	answerAt(t, l, clock, 80, 25*time.Millisecond)
+	answerAt(t, l, clock, 80, 50*time.Millisecond) // 20/s
+	p, _ := l.wait(context.Background(), noSleep(t), 0)
 	_, wmax := rates(l)
-	p, _ := l.wait(context.Background(), noSleep(t))
 	l.onThrottle(p)
 	k := math.Cbrt(wmax * (1 - rateBeta) / rateScale)
 	throttledAt := clock.now()
 
-	// Answers keep coming at 40/s (the cap of twice the measured rate does
-	// not bind), each one moving the rate along the curve.
+	// Requests keep coming every 50ms or as the limiter lets them (the
+	// cap of twice the measured rate does not bind), each answer moving
+	// the rate along the curve.
 	prev := rateBeta * wmax
 	for clock.now().Sub(throttledAt) < 2*time.Duration(k*float64(time.Second)) {
-		clock.advance(25 * time.Millisecond)
-		l.onSuccess()
+		answerAt(t, l, clock, 1, 50*time.Millisecond)
 		dt := clock.now().Sub(throttledAt).Seconds()
 		want := rateScale*math.Pow(dt-k, 3) + wmax
 		fill, measured := rates(l)
@@ -226,7 +256,7 @@ func TestRateLimiter_rateCappedAtTwiceMeasured(t *testing.T) {
 	clock := newTestClock()
 	l := newRateLimiter(clock.now)
 	answerAt(t, l, clock, 80, 25*time.Millisecond)
-	p, _ := l.wait(context.Background(), noSleep(t))
+	p, _ := l.wait(context.Background(), noSleep(t), 0)
 	l.onThrottle(p)
 	// The demand falls to 2 answers/s: the rate follows it down to 4/s,
 	// not up the curve.
@@ -241,32 +271,106 @@ func TestRateLimiter_concurrentCallersShareOneBucket(t *testing.T) {
 	clock := newTestClock()
 	l := newRateLimiter(clock.now)
 	answerAt(t, l, clock, 40, 100*time.Millisecond) // 10/s
-	p, _ := l.wait(context.Background(), noSleep(t))
+	p, _ := l.wait(context.Background(), noSleep(t), 0)
 	l.onThrottle(p)
 	fill, _ := rates(l)
 
 	const n = 50
-	s := &recordingSleeper{}
+	waits := make([]time.Duration, n)
 	var wg sync.WaitGroup
-	for range n {
+	for i := range n {
 		wg.Go(func() {
-			if _, err := l.wait(context.Background(), s.sleep); err != nil {
+			s := &summingSleeper{}
+			if _, err := l.wait(context.Background(), s.sleep, 0); err != nil {
 				t.Error(err)
 			}
+			waits[i] = s.total
 		})
 	}
 	wg.Wait()
-	// The clock stood still: each wait is a release time. One caller goes
-	// at once; the others are released one per 1/rate, none twice.
-	got := s.recorded()
-	slices.Sort(got)
-	if len(got) != n-1 {
-		t.Fatalf("%d callers waited, want %d", len(got), n-1)
-	}
-	for i, d := range got {
-		if want := time.Duration(i+1) * interval(fill); d != want {
-			t.Fatalf("release %d after %v, want %v (rate %.3f/s)", i+1, d, want, fill)
+	// The clock stood still, so each caller's waits add up to its release
+	// time. One caller goes at once; the others are released one per
+	// 1/rate, none twice.
+	slices.Sort(waits)
+	for i, d := range waits {
+		if want := tokens(i, fill); d != want {
+			t.Fatalf("caller %d released after %v, want %v (rate %.3f/s)", i, d, want, fill)
 		}
+	}
+}
+
+func TestRateLimiter_queueFollowsTheRateUp(t *testing.T) {
+	clock := newTestClock()
+	l := newRateLimiter(clock.now)
+	answerAt(t, l, clock, 40, 100*time.Millisecond)
+	p, _ := l.wait(context.Background(), noSleep(t), 0)
+	l.onThrottle(p)
+	slow, _ := rates(l)
+	for range 29 { // callers ahead, at this instant
+		_, _ = l.wait(context.Background(), (&summingSleeper{}).sleep, 0)
+	}
+
+	// The 30th caller's token is due in 29/rate. One step into its wait,
+	// the rate rises tenfold; the rest of its wait follows.
+	var waits []time.Duration
+	_, err := l.wait(context.Background(), func(_ context.Context, d time.Duration) error {
+		waits = append(waits, d)
+		clock.advance(d)
+		if len(waits) == 1 {
+			l.mu.Lock()
+			l.setFill(clock.now(), 10*slow)
+			l.mu.Unlock()
+		}
+		return nil
+	}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total time.Duration
+	for _, d := range waits {
+		total += d
+	}
+	servedSlowly := slow * rateStep.Seconds()
+	want := rateStep + time.Duration((29-servedSlowly)/(10*slow)*float64(time.Second))
+	if waits[0] != rateStep || math.Abs(float64(total-want)) > float64(time.Microsecond) {
+		t.Fatalf("waits %v (%v in all), want %v first and %v in all, not %v at the old rate", waits, total, rateStep, want, tokens(29, slow))
+	}
+}
+
+func TestRateLimiter_backoffAndRateWaitForTheLonger(t *testing.T) {
+	clock := newTestClock()
+	l := newRateLimiter(clock.now)
+	s := &recordingSleeper{}
+	if _, err := l.wait(context.Background(), s.sleep, 2*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.recorded(); !slices.Equal(got, []time.Duration{2 * time.Second}) {
+		t.Fatalf("off: waits %v, want the backoff alone", got)
+	}
+
+	answerAt(t, l, clock, 40, 100*time.Millisecond)
+	p, _ := l.wait(context.Background(), noSleep(t), 0)
+	l.onThrottle(p)
+	fill, _ := rates(l)
+	// The next token is due in 1/rate; a Retry-After of 2s wins, in one wait.
+	s = &recordingSleeper{}
+	if _, err := l.wait(context.Background(), s.sleep, 2*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.recorded(); !slices.Equal(got, []time.Duration{2 * time.Second}) {
+		t.Fatalf("on: waits %v, want one of 2s", got)
+	}
+	// Behind twenty more callers the queue is longer than the backoff: the
+	// token's time wins (the clock stood still: 21 tokens after the free one).
+	for range 20 {
+		_, _ = l.wait(context.Background(), (&summingSleeper{}).sleep, 0)
+	}
+	sum := &summingSleeper{}
+	if _, err := l.wait(context.Background(), sum.sleep, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if want := tokens(21, fill); sum.total != want {
+		t.Fatalf("waited %v, want %v (21 tokens at %.3f/s)", sum.total, want, fill)
 	}
 }
 
@@ -274,39 +378,41 @@ func TestRateLimiter_contextEndsWait(t *testing.T) {
 	clock := newTestClock()
 	l := newRateLimiter(clock.now)
 	l.onSuccess()
-	l.onThrottle(permit{}) // one answer: the floor
-	if _, err := l.wait(context.Background(), noSleep(t)); err != nil {
+	l.onThrottle(permit{})
+	fill, _ := rates(l)
+	if _, err := l.wait(context.Background(), noSleep(t), 0); err != nil {
 		t.Fatal(err) // the free token
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
-	entered := make(chan time.Duration, 1)
+	entered := make(chan struct{})
 	block := func(ctx context.Context, d time.Duration) error {
-		entered <- d
+		close(entered)
 		<-ctx.Done()
 		return ctx.Err()
 	}
 	done := make(chan error, 1)
 	go func() {
-		_, err := l.wait(ctx, block)
+		_, err := l.wait(ctx, block, 0)
 		done <- err
 	}()
-	first := <-entered
+	<-entered
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("wait returned %v, want context.Canceled", err)
 	}
-	// The cancelled caller gave its token back: the next one gets its slot.
-	s := &recordingSleeper{}
-	if _, err := l.wait(context.Background(), s.sleep); err != nil {
+	// The cancelled caller gave its token back: the next one waits for
+	// one token, not two.
+	s := &summingSleeper{}
+	if _, err := l.wait(context.Background(), s.sleep, 0); err != nil {
 		t.Fatal(err)
 	}
-	if got := s.recorded(); len(got) != 1 || got[0] != first {
-		t.Fatalf("next caller waits %v, want the cancelled slot %v", got, first)
+	if want := tokens(1, fill); s.total != want {
+		t.Fatalf("next caller waits %v, want %v", s.total, want)
 	}
 
 	// A context that has already ended takes no token and does not wait.
-	if _, err := l.wait(ctx, noSleep(t)); !errors.Is(err, context.Canceled) {
+	if _, err := l.wait(ctx, noSleep(t), 0); !errors.Is(err, context.Canceled) {
 		t.Fatalf("wait with an ended context returned %v", err)
 	}
 }
@@ -319,7 +425,7 @@ func TestRateLimiter_floor(t *testing.T) {
 		p, err := l.wait(context.Background(), func(_ context.Context, d time.Duration) error {
 			clock.advance(d)
 			return nil
-		})
+		}, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -329,12 +435,15 @@ func TestRateLimiter_floor(t *testing.T) {
 	if fill != rateMin {
 		t.Fatalf("rate %v/s after 50 throttles, want the floor %v/s", fill, rateMin)
 	}
-	s := &recordingSleeper{}
+	var total time.Duration
 	for range 3 {
-		_, _ = l.wait(context.Background(), s.sleep)
+		s := &summingSleeper{}
+		_, _ = l.wait(context.Background(), s.sleep, 0)
+		total = s.total
 	}
-	if got := s.recorded(); got[len(got)-1] > 3*interval(rateMin) {
-		t.Fatalf("waits %v: slower than the floor", got)
+	// The last throttled caller took the bucket's token as it came due.
+	if want := tokens(3, rateMin); total != want {
+		t.Fatalf("the third caller waits %v, want %v (three tokens at the floor)", total, want)
 	}
 }
 
@@ -342,7 +451,7 @@ func TestRateLimiter_switchesOffAfterQuiet(t *testing.T) {
 	clock := newTestClock()
 	l := newRateLimiter(clock.now)
 	answerAt(t, l, clock, 80, 25*time.Millisecond)
-	p, _ := l.wait(context.Background(), noSleep(t))
+	p, _ := l.wait(context.Background(), noSleep(t), 0)
 	l.onThrottle(p)
 	answerAt(t, l, clock, int((rateQuietOff-time.Second)/(25*time.Millisecond)), 25*time.Millisecond)
 	if !l.enabled.Load() {
@@ -353,7 +462,7 @@ func TestRateLimiter_switchesOffAfterQuiet(t *testing.T) {
 		t.Fatal("still on after a quiet period at full recovery")
 	}
 	for range 10 {
-		if _, err := l.wait(context.Background(), noSleep(t)); err != nil {
+		if _, err := l.wait(context.Background(), noSleep(t), 0); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -363,7 +472,7 @@ func TestRateLimiter_switchesOffAfterQuiet(t *testing.T) {
 	if l.enabled.Load() {
 		t.Fatal("a stale throttle switched the limiter on")
 	}
-	p, _ = l.wait(context.Background(), noSleep(t))
+	p, _ = l.wait(context.Background(), noSleep(t), 0)
 	l.onThrottle(p)
 	if !l.enabled.Load() {
 		t.Fatal("a new throttle did not switch the limiter on")
@@ -377,7 +486,7 @@ func BenchmarkRateLimiter_off(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		_, _ = l.wait(ctx, sleepContext)
+		_, _ = l.wait(ctx, sleepContext, 0)
 		l.onSuccess()
 	}
 }
@@ -389,7 +498,7 @@ func BenchmarkRateLimiter_offParallel(b *testing.B) {
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			_, _ = l.wait(ctx, sleepContext)
+			_, _ = l.wait(ctx, sleepContext, 0)
 			l.onSuccess()
 		}
 	})
@@ -401,6 +510,6 @@ func BenchmarkRateLimiter_waitOff(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		_, _ = l.wait(ctx, sleepContext)
+		_, _ = l.wait(ctx, sleepContext, 0)
 	}
 }

@@ -106,9 +106,16 @@ func (c *Client) do(ctx context.Context, call rpcCall) (*rpcResult, error) {
 		reached     bool // some attempt wrote a request or got an answer
 		last        verdict
 		first       = c.cfg.Now()
+		backoff     time.Duration // the wait before the next attempt
 	)
 	for n := 1; ; n++ {
 		if err := ctx.Err(); err != nil {
+			return nil, c.stopped(call, n-1, maybePlaced, last, err)
+		}
+		// One wait before the attempt: the backoff and the Client's adaptive
+		// rate (ratelimit.go), whichever is longer, within the call's context.
+		permit, err := c.limiter.wait(ctx, c.cfg.Sleep, backoff)
+		if err != nil {
 			return nil, c.stopped(call, n-1, maybePlaced, last, err)
 		}
 		start := time.Now()
@@ -116,12 +123,18 @@ func (c *Client) do(ctx context.Context, call rpcCall) (*rpcResult, error) {
 		res, err := c.attempt(withWireInfo(ctx, wire), call.endpoint, params, query)
 		a := Attempt{Action: call.action, Endpoint: call.endpoint, Number: n, HTTPStatus: wire.status, RequestID: wire.requestID}
 		if err == nil {
+			c.limiter.onSuccess()
 			body, _ := res["body"].(string)
 			a.Elapsed = time.Since(start)
 			c.report(ctx, a)
 			return &rpcResult{body: body, requestID: wire.requestID, attempts: n}, nil
 		}
 		v := classify(err, wire)
+		if v.throttled {
+			c.limiter.onThrottle(permit)
+		} else if v.status != 0 {
+			c.limiter.onSuccess() // an answer that was not refused for its rate
+		}
 		if v.apiErr != nil {
 			v.apiErr.Action = call.action
 			v.apiErr.Attempts = n
@@ -153,9 +166,7 @@ func (c *Client) do(ctx context.Context, call rpcCall) (*rpcResult, error) {
 		if wait == 0 {
 			return nil, c.final(call, n, maybePlaced, last)
 		}
-		if err := c.cfg.Sleep(ctx, wait); err != nil {
-			return nil, c.stopped(call, n, maybePlaced, last, err)
-		}
+		backoff = wait
 	}
 }
 
