@@ -93,15 +93,7 @@ func (d *pcOccupancyOrderDataSource) Schema(_ context.Context, _ datasource.Sche
 }
 
 func (d *pcOccupancyOrderDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected Provider Data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
-		return
-	}
-	d.data = data
+	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *pcOccupancyOrderDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -111,7 +103,7 @@ func (d *pcOccupancyOrderDataSource) Read(ctx context.Context, req datasource.Re
 		return
 	}
 	if d.data == nil {
-		resp.Diagnostics.AddError("Provider Not Configured", "The provider was not configured before the data source was read. This is a bug in the provider; please report it.")
+		resp.Diagnostics.AddError("Provider Not Configured", notConfigured)
 		return
 	}
 	ctx = maskSecrets(ctx, d.data.secrets)

@@ -167,15 +167,8 @@ func providerSchema() schema.Schema {
 						MarkdownDescription: "The role session name. When it is not set here, `ALICLOUD_ASSUME_ROLE_SESSION_NAME` is read, then `ALIBABA_CLOUD_ROLE_SESSION_NAME`; the default is `" + client.DefaultSessionName + "`.",
 						Optional:            true,
 					},
-					"policy": schema.StringAttribute{
-						MarkdownDescription: "A policy (JSON) that further restricts the role's permissions for this session.",
-						Optional:            true,
-					},
-					"session_expiration": schema.Int64Attribute{
-						MarkdownDescription: "The session's lifetime in seconds, 900-43200. Defaults to " + strconv.Itoa(client.DefaultSessionExpiration) + ".",
-						Optional:            true,
-						Validators:          []validator.Int64{int64validator.Between(900, 43200)},
-					},
+					"policy":             sessionPolicyAttribute,
+					"session_expiration": sessionExpirationAttribute,
 					"external_id": schema.StringAttribute{
 						MarkdownDescription: "The external ID the role's trust policy requires, if any.",
 						Optional:            true,
@@ -207,17 +200,24 @@ func providerSchema() schema.Schema {
 						MarkdownDescription: "The role session name. Defaults to `" + client.DefaultSessionName + "`.",
 						Optional:            true,
 					},
-					"policy": schema.StringAttribute{
-						MarkdownDescription: "A policy (JSON) that further restricts the role's permissions for this session.",
-						Optional:            true,
-					},
-					"session_expiration": schema.Int64Attribute{
-						MarkdownDescription: "The session's lifetime in seconds, 900-43200. Defaults to " + strconv.Itoa(client.DefaultSessionExpiration) + ".",
-						Optional:            true,
-						Validators:          []validator.Int64{int64validator.Between(900, 43200)},
-					},
+					"policy":             sessionPolicyAttribute,
+					"session_expiration": sessionExpirationAttribute,
 				},
 			},
 		},
 	}
 }
+
+// The arguments of a role session that assume_role and
+// assume_role_with_oidc share.
+var (
+	sessionPolicyAttribute = schema.StringAttribute{
+		MarkdownDescription: "A policy (JSON) that further restricts the role's permissions for this session.",
+		Optional:            true,
+	}
+	sessionExpirationAttribute = schema.Int64Attribute{
+		MarkdownDescription: "The session's lifetime in seconds, 900-43200. Defaults to " + strconv.Itoa(client.DefaultSessionExpiration) + ".",
+		Optional:            true,
+		Validators:          []validator.Int64{int64validator.Between(900, 43200)},
+	}
+)

@@ -87,7 +87,7 @@ func requestErrorAdvice(kind client.Kind, protocol, endpoint string) (summary, f
 	case client.KindHostNotFound:
 		return "Unknown Endpoint Host", "The host name of " + endpoint + " does not resolve. Check endpoints.vpc (or ALIBABA_CLOUD_ENDPOINT_VPC) and region, and this machine's DNS."
 	case client.KindUnreachable:
-		return "Endpoint Unreachable", "No attempt reached "+endpoint+" (connection refused or no route), so the provider stopped early instead of waiting out the create timeout. "+
+		return "Endpoint Unreachable", "No attempt reached " + endpoint + " (connection refused or no route), so the provider stopped early instead of waiting out the create timeout. " +
 			"Check endpoints.vpc, protocol, and the network or proxy between this machine and the endpoint, then apply again."
 	case client.KindCredentials:
 		return "Credentials Unavailable", "Check the provider's credential source (access_key and secret_key, a profile, assume_role, ...): none could be used to sign the request."

@@ -394,7 +394,7 @@ func TestAccPCOccupancyOrder_credentialsRejected(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
-			Config: cfg,
+			Config:      cfg,
 			ExpectError: regexp.MustCompile(`(?s)Credentials Rejected.*SignatureDoesNotMatch.*` + words("No order was placed. Check access_key and secret_key").String()),
 		}},
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(e.checkRequestCount(1), e.checkOrderCount(0)),
