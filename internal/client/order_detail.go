@@ -75,15 +75,22 @@ func (c *Client) GetOrderDetail(ctx context.Context, orderID string, maxWait tim
 // AwaitPayment asks for the order until its payment status is final or
 // bound has passed (or ctx ends), waiting interval between questions. It
 // returns the last answer: nil when the billing system never showed the
-// order. An error means the billing API itself failed.
+// order. An error means the billing API itself failed. The caller may bound
+// ctx by the same bound, so that a hanging attempt cannot outlast it.
 func (c *Client) AwaitPayment(ctx context.Context, orderID string, bound, interval time.Duration) (*OrderDetail, error) {
 	start := c.cfg.Now()
+	var last *OrderDetail
 	for {
 		left := bound - c.cfg.Now().Sub(start)
 		d, err := c.GetOrderDetail(ctx, orderID, max(left, time.Millisecond))
+		if err != nil && ctx.Err() != nil && last != nil {
+			// The bound ended a question: the last answer stands.
+			return last, nil
+		}
 		if err != nil || d.Final() {
 			return d, err
 		}
+		last = d
 		if c.cfg.Now().Sub(start)+interval > bound {
 			return d, nil
 		}

@@ -108,7 +108,9 @@ func (d *pcOccupancyOrderDataSource) Read(ctx context.Context, req datasource.Re
 	}
 	ctx = maskSecrets(ctx, d.data.secrets)
 	orderID := m.OrderID.ValueString()
-	o, err := d.data.client.GetOrderDetail(ctx, orderID, d.data.paymentWait)
+	rctx, cancel := context.WithTimeout(ctx, d.data.paymentWait)
+	defer cancel()
+	o, err := d.data.client.GetOrderDetail(rctx, orderID, d.data.paymentWait)
 	var apiErr *client.APIError
 	switch {
 	case err != nil && errors.As(err, &apiErr) && apiErr.Denied():

@@ -27,7 +27,10 @@ func (r *pcOccupancyOrderResource) confirmPayment(ctx context.Context, diags *di
 				orderID, pcID, checkLater(orderID)))
 		return
 	}
-	d, err := r.data.client.AwaitPayment(ctx, orderID, bound, r.data.paymentPoll)
+	// The bound holds even against an attempt that hangs.
+	pctx, cancel := context.WithTimeout(ctx, bound)
+	defer cancel()
+	d, err := r.data.client.AwaitPayment(pctx, orderID, bound, r.data.paymentPoll)
 	var apiErr *client.APIError
 	switch {
 	case err != nil && errors.As(err, &apiErr) && apiErr.Denied():
