@@ -123,7 +123,7 @@ func newFixture(t *testing.T, mutate func(*Config)) *fixture {
 		RegionID:   testRegion,
 		Endpoint:   addr,
 		Protocol:   ProtocolHTTP,
-		Credential: staticCredential(t, testKey, testSecret),
+		Credential: staticCredential(t, testSecret),
 		Retry:      RetryPolicy{InitialBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond, AttemptTimeout: 2 * time.Second},
 		Sleep: func(ctx context.Context, d time.Duration) error {
 			f.mu.Lock()
@@ -148,7 +148,8 @@ func newFixture(t *testing.T, mutate func(*Config)) *fixture {
 	return f
 }
 
-func staticCredential(t *testing.T, key, secret string) credentials.Credential {
+func staticCredential(t *testing.T, secret string) credentials.Credential {
+	key := testKey
 	t.Helper()
 	typ := "access_key"
 	c, err := credentials.NewCredential(&credentials.Config{Type: &typ, AccessKeyId: &key, AccessKeySecret: &secret})
@@ -295,7 +296,7 @@ func TestCreateOccupancyOrder_refusedConnectionPlacedNothing(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	_ = ln.Close()
-	c, err := New(Config{RegionID: testRegion, Endpoint: addr, Protocol: ProtocolHTTP, Credential: staticCredential(t, testKey, testSecret),
+	c, err := New(Config{RegionID: testRegion, Endpoint: addr, Protocol: ProtocolHTTP, Credential: staticCredential(t, testSecret),
 		Retry: RetryPolicy{MaxAttempts: 3, InitialBackoff: time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
@@ -332,7 +333,7 @@ func TestCreateOccupancyOrder_hmacSHA1(t *testing.T) {
 }
 
 func TestCreateOccupancyOrder_wrongSecretIsFinal(t *testing.T) {
-	f := newFixture(t, func(c *Config) { c.Credential = staticCredential(t, testKey, "not-the-secret") })
+	f := newFixture(t, func(c *Config) { c.Credential = staticCredential(t, "not-the-secret") })
 	_, err := f.client.CreateOccupancyOrder(context.Background(), order("tok-bad"))
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.Code != "SignatureDoesNotMatch" {

@@ -69,10 +69,10 @@ type AssumeRoleConfig struct {
 
 // OIDCConfig is STS AssumeRoleWithOIDC, as used by Kubernetes RRSA.
 type OIDCConfig struct {
-	OIDCProviderARN   string
-	RoleARN           string
-	OIDCToken         string
-	OIDCTokenFile     string
+	OIDCProviderARN string
+	RoleARN         string
+	OIDCToken       string
+	OIDCTokenFile   string
 	// RoleSessionName "" means DefaultSessionName.
 	RoleSessionName string
 	Policy          string

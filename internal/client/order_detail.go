@@ -85,7 +85,7 @@ func (c *Client) AwaitPayment(ctx context.Context, orderID string, bound, interv
 		d, err := c.GetOrderDetail(ctx, orderID, max(left, time.Millisecond))
 		if err != nil && ctx.Err() != nil && last != nil {
 			// The bound ended a question: the last answer stands.
-			return last, nil
+			return last, nil //nolint:nilerr // The deadline is the bound, not a failure.
 		}
 		if err != nil || d.Final() {
 			return d, err
@@ -94,8 +94,8 @@ func (c *Client) AwaitPayment(ctx context.Context, orderID string, bound, interv
 		if c.cfg.Now().Sub(start)+interval > bound {
 			return d, nil
 		}
-		if err := c.cfg.Sleep(ctx, interval); err != nil {
-			return d, nil
+		if c.cfg.Sleep(ctx, interval) != nil {
+			return d, nil // ctx ended the wait: the last answer stands
 		}
 	}
 }

@@ -14,14 +14,14 @@ import (
 
 func TestParseInstanceIDs(t *testing.T) {
 	for in, want := range map[string][]string{
-		"pc-a":              {"pc-a"},
-		"pc-a,i-b":          {"pc-a", "i-b"},
-		" pc-a , i-b ,":     {"pc-a", "i-b"},
-		`["pc-a","i-b"]`:    {"pc-a", "i-b"},
-		`[]`:                {},
-		"":                  nil,
-		`["pc-a", ""]`:      {"pc-a"},
-		`[not json, pc-a]`:  {"[not json", "pc-a]"},
+		"pc-a":             {"pc-a"},
+		"pc-a,i-b":         {"pc-a", "i-b"},
+		" pc-a , i-b ,":    {"pc-a", "i-b"},
+		`["pc-a","i-b"]`:   {"pc-a", "i-b"},
+		`[]`:               {},
+		"":                 nil,
+		`["pc-a", ""]`:     {"pc-a"},
+		`[not json, pc-a]`: {"[not json", "pc-a]"},
 	} {
 		if got := ParseInstanceIDs(in); !reflect.DeepEqual(got, want) {
 			t.Errorf("ParseInstanceIDs(%q) = %q, want %q", in, got, want)
@@ -96,7 +96,7 @@ func TestGetOrderDetail_notApplicableSwitchesOnce(t *testing.T) {
 	}}}
 	newClient := func(billing string) *Client {
 		c, err := New(Config{RegionID: testRegion, Endpoint: addr, BillingEndpoint: billing, Protocol: ProtocolHTTP,
-			Credential: staticCredential(t, testKey, testSecret), HTTPClient: hc, Retry: RetryPolicy{MaxAttempts: 1}})
+			Credential: staticCredential(t, testSecret), HTTPClient: hc, Retry: RetryPolicy{MaxAttempts: 1}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -114,4 +114,3 @@ func profileProvider(f *ProfileFile, name, sts string, depth int) (providers.Cre
 		return nil, fmt.Errorf("profile mode %q is not supported; use AK, StsToken, RamRoleArn, ChainableRamRoleArn, EcsRamRole, OIDC or External", p.Mode)
 	}
 }
-

@@ -306,7 +306,8 @@ func (l *rateLimiter) onSuccess() {
 	now := l.now()
 	l.measure(now)
 	dt := now.Sub(l.lastThrottle).Seconds()
-	rate := rateScale*math.Pow(dt-l.k, 3) + l.lastMax
+	x := dt - l.k
+	rate := rateScale*x*x*x + l.lastMax
 	if dt >= rateQuietOff.Seconds() && rate >= l.lastMax {
 		l.enabled.Store(false)
 		l.gen.Add(1)

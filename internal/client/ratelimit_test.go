@@ -234,7 +234,8 @@ func TestRateLimiter_recoversAlongCubic(t *testing.T) {
 	for clock.now().Sub(throttledAt) < 2*time.Duration(k*float64(time.Second)) {
 		answerAt(t, l, clock, 1, 50*time.Millisecond)
 		dt := clock.now().Sub(throttledAt).Seconds()
-		want := rateScale*math.Pow(dt-k, 3) + wmax
+		x := dt - k
+		want := rateScale*x*x*x + wmax
 		fill, measured := rates(l)
 		if !near(fill, min(want, 2*measured)) {
 			t.Fatalf("%.3fs after the throttle: rate %.4f/s, want %.4f/s", dt, fill, want)
@@ -386,7 +387,7 @@ func TestRateLimiter_contextEndsWait(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	entered := make(chan struct{})
-	block := func(ctx context.Context, d time.Duration) error {
+	block := func(ctx context.Context, _ time.Duration) error {
 		close(entered)
 		<-ctx.Done()
 		return ctx.Err()

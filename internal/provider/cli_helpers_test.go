@@ -25,7 +25,8 @@ var builtProvider struct {
 func providerPlugins(t *testing.T) string {
 	t.Helper()
 	builtProvider.once.Do(func() {
-		dir, err := os.MkdirTemp("", "alicloud-provider-build-*")
+		// One build for the whole process, removed by TestMain: no test owns it.
+		dir, err := os.MkdirTemp("", "alicloud-provider-build-*") //nolint:usetesting
 		if err != nil {
 			builtProvider.err = err
 			return

@@ -121,8 +121,8 @@ resource "alicloud_pc_occupancy_order" "test" {
 	}
 }
 
-// cliAtLeast reports whether the suite's CLI is at least version min.
-func cliAtLeast(t *testing.T, min string) bool {
+// cliAtLeast reports whether the suite's CLI is at least version minimum.
+func cliAtLeast(t *testing.T, minimum string) bool {
 	t.Helper()
 	out, err := exec.Command(terraformCLI(t), "version", "-json").Output()
 	if err != nil {
@@ -134,5 +134,5 @@ func cliAtLeast(t *testing.T, min string) bool {
 	if err := json.Unmarshal(out, &v); err != nil {
 		t.Fatalf("terraform version -json: %v", err)
 	}
-	return version.Must(version.NewVersion(v.Version)).GreaterThanOrEqual(version.Must(version.NewVersion(min)))
+	return version.Must(version.NewVersion(v.Version)).GreaterThanOrEqual(version.Must(version.NewVersion(minimum)))
 }
