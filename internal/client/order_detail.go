@@ -95,7 +95,7 @@ func (c *Client) AwaitPayment(ctx context.Context, orderID string, bound, interv
 			return d, nil
 		}
 		if c.cfg.Sleep(ctx, interval) != nil {
-			return d, nil // ctx ended the wait: the last answer stands
+			return d, nil //nolint:nilerr // ctx ended the wait: the last answer stands.
 		}
 	}
 }
