@@ -71,8 +71,9 @@ type Client struct {
 	cfg     Config
 	doer    dara.HttpClient
 	backoff RetryPolicy
-	// limiter is the adaptive request rate all calls share.
-	limiter *rateLimiter
+	// limiters holds the adaptive request rate of each action
+	// (*rateLimiter by action name), shared by all calls of that action.
+	limiters sync.Map
 
 	// billing is the BssOpenApi endpoint in use; it may switch once.
 	billingMu sync.Mutex
@@ -122,9 +123,20 @@ func New(cfg Config) (*Client, error) {
 		cfg:     cfg,
 		doer:    httpDoer{cfg.HTTPClient},
 		backoff: cfg.Retry.withDefaults(),
-		limiter: newRateLimiter(cfg.Now),
 		billing: billing,
 	}, nil
+}
+
+// limiter returns the adaptive request rate of one action. Alibaba Cloud's
+// flow control counts each API action of an account on its own, so the
+// payment check's reads and the plan-time lookups never take the creates'
+// turn, and a throttled create does not slow them.
+func (c *Client) limiter(action string) *rateLimiter {
+	if l, ok := c.limiters.Load(action); ok {
+		return l.(*rateLimiter) //nolint:forcetypeassert // Only *rateLimiter is stored.
+	}
+	l, _ := c.limiters.LoadOrStore(action, newRateLimiter(c.cfg.Now))
+	return l.(*rateLimiter) //nolint:forcetypeassert // Only *rateLimiter is stored.
 }
 
 // Region returns the region the client orders in.

@@ -11,8 +11,11 @@ import (
 // The adaptive request rate of one Client, after the AWS SDKs' "adaptive"
 // retry mode: ask once, not twice. Every refused request counts against the
 // account's flow control, so when the API answers Throttling the Client
-// lowers the rate at which all of its calls (every action and product) send,
-// instead of letting each call back off on its own and come back together.
+// lowers the rate at which all of its calls of that action send, instead of
+// letting each call back off on its own and come back together. There is one
+// rate per action (Client.limiter), because Alibaba Cloud's flow control
+// counts each action on its own: with one rate for all, the payment check's
+// reads would take the creates' turns in a storm.
 //
 // The scheme is AWS's CUBIC, not AIMD. After a throttle the rate becomes
 // rateBeta times the rate actually achieved (measured from the requests

@@ -108,13 +108,14 @@ func (c *Client) do(ctx context.Context, call rpcCall) (*rpcResult, error) {
 		first       = c.cfg.Now()
 		backoff     time.Duration // the wait before the next attempt
 	)
+	limiter := c.limiter(call.action)
 	for n := 1; ; n++ {
 		if err := ctx.Err(); err != nil {
 			return nil, c.stopped(call, n-1, maybePlaced, last, err)
 		}
-		// One wait before the attempt: the backoff and the Client's adaptive
+		// One wait before the attempt: the backoff and the action's adaptive
 		// rate (ratelimit.go), whichever is longer, within the call's context.
-		permit, err := c.limiter.wait(ctx, c.cfg.Sleep, backoff)
+		permit, err := limiter.wait(ctx, c.cfg.Sleep, backoff)
 		if err != nil {
 			return nil, c.stopped(call, n-1, maybePlaced, last, err)
 		}
@@ -123,7 +124,7 @@ func (c *Client) do(ctx context.Context, call rpcCall) (*rpcResult, error) {
 		res, err := c.attempt(withWireInfo(ctx, wire), call.endpoint, params, query)
 		a := Attempt{Action: call.action, Endpoint: call.endpoint, Number: n, HTTPStatus: wire.status, RequestID: wire.requestID}
 		if err == nil {
-			c.limiter.onSuccess()
+			limiter.onSuccess()
 			body, _ := res["body"].(string)
 			a.Elapsed = time.Since(start)
 			c.report(ctx, a)
@@ -131,9 +132,9 @@ func (c *Client) do(ctx context.Context, call rpcCall) (*rpcResult, error) {
 		}
 		v := classify(err, wire)
 		if v.throttled {
-			c.limiter.onThrottle(permit)
+			limiter.onThrottle(permit)
 		} else if v.status != 0 {
-			c.limiter.onSuccess() // an answer that was not refused for its rate
+			limiter.onSuccess() // an answer that was not refused for its rate
 		}
 		if v.apiErr != nil {
 			v.apiErr.Action = call.action
