@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make demo: build the provider, start the fake VPC API on loopback, apply the
+# make demo: build the provider, start the fake Alibaba Cloud API on loopback, apply the
 # example in examples/demo through the real Terraform CLI with a CLI config of
 # our own (dev overrides), print the order, destroy, stop the fake.
 # No cloud account is needed and no traffic leaves 127.0.0.1.
@@ -15,7 +15,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "==> Building the provider and the fake VPC API"
+echo "==> Building the provider and the fake Alibaba Cloud API"
 go build -o "$work/plugins/terraform-provider-alicloud" .
 go build -o "$work/fakealicloud" ./cmd/fakealicloud
 
@@ -23,7 +23,7 @@ go build -o "$work/fakealicloud" ./cmd/fakealicloud
 export ALICLOUD_ACCESS_KEY="LTAI5tDEMOACCESSKEY"
 export ALICLOUD_SECRET_KEY="demo-secret-not-a-real-key"
 
-echo "==> Starting the fake VPC API"
+echo "==> Starting the fake Alibaba Cloud API"
 "$work/fakealicloud" -access-key "$ALICLOUD_ACCESS_KEY" -secret-key "$ALICLOUD_SECRET_KEY" \
 	-connection pc-bp1hp0wr072f6ambni141:cn-hangzhou:Enabled -addr-file "$work/addr" >"$work/fake.log" 2>&1 &
 fake_pid=$!
@@ -50,7 +50,7 @@ tf apply -auto-approve -input=false -no-color -var "vpc_endpoint=$addr"
 
 echo "==> The order"
 tf output -no-color
-echo "==> What the fake VPC API received"
+echo "==> What the fake Alibaba Cloud API received"
 grep -v '^127.0.0.1' "$work/fake.log" || true
 
 echo "==> terraform destroy (the order stays: the API cannot cancel it)"
