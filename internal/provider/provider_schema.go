@@ -61,7 +61,7 @@ type oidcModel struct {
 func providerSchema() schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: "The `alicloud` provider orders Alibaba Cloud Express Connect capacity. " +
-			"It signs requests to the VPC API (version 2016-04-28) with Alibaba Cloud's own SDK. " +
+			"It signs requests to the VPC API (version 2016-04-28) and the billing API (BssOpenApi, version 2017-12-14) with Alibaba Cloud's own SDK. " +
 			"Every argument may instead come from the environment variables named below; " +
 			"a value in the provider block always wins over the environment.",
 		Attributes: map[string]schema.Attribute{

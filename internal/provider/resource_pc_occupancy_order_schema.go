@@ -40,7 +40,7 @@ func (r *pcOccupancyOrderResource) Schema(ctx context.Context, _ resource.Schema
 			},
 			"physical_connection_id": schema.StringAttribute{
 				MarkdownDescription: "The ID of the physical connection (circuit) whose occupancy fee is ordered: `pc-` followed by lower-case letters and digits, such as `pc-bp1hp0wr072f6ambni141`. " +
-					"It must exist in the provider's region, in a state that allows the order." + forcesNew,
+					"It must exist in the provider's region, in a state that allows the order: a plan that places an order checks this (see the provider's `skip_circuit_check`)." + forcesNew,
 				Required: true,
 				Validators: []validator.String{
 					stringvalidator.RegexMatches(physicalConnectionIDPattern, "must be \"pc-\" followed by lower-case letters and digits, such as pc-bp1hp0wr072f6ambni141"),
