@@ -38,7 +38,7 @@ func (r *pcOccupancyOrderResource) ModifyPlan(ctx context.Context, req resource.
 	}
 	id := pcID.ValueString()
 	at := path.Root("physical_connection_id")
-	pc, err := r.data.circuits.Lookup(ctx, id)
+	pc, err := r.data.circuits.Lookup(maskSecrets(ctx, r.data.secrets), id)
 	switch {
 	case err != nil:
 		resp.Diagnostics.AddAttributeWarning(at, "Circuit Check Skipped", circuitCheckSkipped(id, r.data.region, err))
