@@ -16,11 +16,11 @@ func renderReport(o options, samples map[key][]sample, inits map[string]initCost
 	fmt.Fprintf(&w, "Method: `go run ./cmd/bench%s`. Each cell is the median of %d interleaved run(s) (the order of the kinds rotates between repetitions), "+
 		"each in a fresh working directory, with Terraform's default parallelism (10), dev_overrides (no `terraform init`), "+
 		"TF_IN_AUTOMATION=1 and CHECKPOINT_DISABLE=1. Times are the wall time of the whole `terraform` command. "+
-		"The alicloud provider talks plain HTTP to the fake VPC API (internal/fakealicloud), served in-process on 127.0.0.1 and sharing the cores. "+
+		"The alicloud provider talks plain HTTP to the fake Alibaba Cloud API (internal/fakealicloud), served in-process on 127.0.0.1 and sharing the cores. "+
 		"Peak RSS is wait4's ru_maxrss of each provider process (a wrapper runs the real provider as its child), the max over the processes Terraform starts during a run; "+
 		"CPU is user+system time summed over them. There are two floors. The bare floor is cmd/bench/floorprovider: the plugin framework with one state-only resource of two attributes. "+
 		"The same-schema floor is cmd/bench/schemafloor: the alicloud provider block's schema and alicloud_pc_occupancy_order's "+
-		"(its attributes, types, defaults, library validators and plan modifiers and timeouts block, with auto_renew and auto_renew_duration), "+
+		"(the schemas themselves, taken from internal/provider: attributes, descriptions, defaults, validators, plan modifiers, timeouts), "+
 		"given the same configuration, whose Create sends nothing and only fills the computed values and stores state. "+
 		"Both floors switch the plugin SDK's logs off when no TF_LOG* variable is set, as the alicloud provider does. "+
 		"The ratio is alicloud ÷ the same-schema floor: what the provider's own work costs. "+

@@ -10,35 +10,27 @@
 // this floor and cmd/bench/floorprovider (two attributes) is the schema's
 // own cost.
 //
-// The schema is the real one's in names, types, optional/computed,
-// sensitivity, defaults, the timeouts block and the library validators,
-// auto_renew and auto_renew_duration included. Descriptions are left out,
-// and so are the provider's data source and its resource identity (which
-// Terraform uses from 1.12 on; the benchmark's CLI is 1.11). The provider's
-// own replacement rules are the framework's RequiresReplace here; its
-// pricing_cycle default is a modifier that plans null, which is what
-// alicloud plans for the benchmark's PostPaid orders; its cross-attribute
-// and endpoint validators are left out. What they cost is the provider's
-// own work, which the ratio to this floor measures.
+// The schemas are the real ones, taken from internal/provider (descriptions,
+// validators, defaults and plan modifiers included); what the floor leaves
+// out is the provider's own work: the plan-time circuit check, the
+// cross-attribute validators, the requests, and resource identity (which
+// Terraform uses from 1.12 on; the benchmark's CLI is 1.11). What those cost
+// is what the ratio to this floor measures.
 package main
 
 import (
 	"context"
 	"log"
-	"regexp"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/pcorder/terraform-provider-alicloud/cmd/bench/internal/sdklogs"
+	alicloud "github.com/pcorder/terraform-provider-alicloud/internal/provider"
 )
 
 // Address is where the benchmark's Terraform CLI configuration finds it.
@@ -67,57 +59,10 @@ func (schemaFloorProvider) Metadata(_ context.Context, _ provider.MetadataReques
 	resp.TypeName = "schemafloor"
 }
 
-var regionPattern = regexp.MustCompile(`^[a-z]{2,}(-[a-z0-9]+)+$`)
-
-// Schema is the alicloud provider block's.
-func (schemaFloorProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
-	optional := schema.StringAttribute{Optional: true}
-	sensitive := schema.StringAttribute{Optional: true, Sensitive: true}
-	sessionExpiration := schema.Int64Attribute{Optional: true, Validators: []validator.Int64{int64validator.Between(900, 43200)}}
-	resp.Schema = schema.Schema{
-		Attributes: map[string]schema.Attribute{
-			"region": schema.StringAttribute{
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.RegexMatches(regionPattern, "must be an Alibaba Cloud region ID such as cn-hangzhou")},
-			},
-			"access_key":     optional,
-			"secret_key":     sensitive,
-			"security_token": sensitive,
-			"protocol": schema.StringAttribute{
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.OneOf("HTTPS", "HTTP")},
-			},
-			"profile":                 optional,
-			"shared_credentials_file": optional,
-			"ecs_role_name":           optional,
-			"skip_payment_check":      schema.BoolAttribute{Optional: true},
-			"skip_circuit_check":      schema.BoolAttribute{Optional: true},
-			"credentials_uri":         optional,
-		},
-		Blocks: map[string]schema.Block{
-			"endpoints": schema.SingleNestedBlock{Attributes: map[string]schema.Attribute{
-				"vpc":        optional,
-				"bssopenapi": optional,
-				"sts":        optional,
-			}},
-			"assume_role": schema.SingleNestedBlock{Attributes: map[string]schema.Attribute{
-				"role_arn":           optional,
-				"session_name":       optional,
-				"policy":             optional,
-				"session_expiration": sessionExpiration,
-				"external_id":        optional,
-			}},
-			"assume_role_with_oidc": schema.SingleNestedBlock{Attributes: map[string]schema.Attribute{
-				"oidc_provider_arn":  optional,
-				"role_arn":           optional,
-				"oidc_token":         sensitive,
-				"oidc_token_file":    optional,
-				"role_session_name":  optional,
-				"policy":             optional,
-				"session_expiration": sessionExpiration,
-			}},
-		},
-	}
+// Schema is the alicloud provider block's, taken from the provider itself
+// so that the two cannot drift apart.
+func (schemaFloorProvider) Schema(ctx context.Context, req provider.SchemaRequest, resp *provider.SchemaResponse) {
+	alicloud.New("floor")().Schema(ctx, req, resp)
 }
 
 // Configure reads the region, for region_id, and nothing else.
