@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -163,10 +164,13 @@ func (r *pcOccupancyOrderResource) Create(ctx context.Context, req resource.Crea
 				"Import it with: terraform import <address> %s:%s", order.OrderID, in.PhysicalConnectionID, token, in.PhysicalConnectionID, order.OrderID))
 		return
 	}
-	setIdentity(ctx, resp.Identity, &resp.Diagnostics, plan.PhysicalConnectionID, plan.OrderID)
-
 	// The order is in state: from here on, nothing may add an error, or
 	// Terraform would taint the resource and the next apply buy again.
+	var identityDiags diag.Diagnostics
+	setIdentity(ctx, resp.Identity, &identityDiags, plan.PhysicalConnectionID, plan.OrderID)
+	for _, d := range identityDiags {
+		resp.Diagnostics.AddWarning(d.Summary(), d.Detail())
+	}
 	if in.AutoPay && r.data.checkPayment {
 		r.confirmPayment(callCtx, &resp.Diagnostics, order.OrderID, in.PhysicalConnectionID)
 	}
