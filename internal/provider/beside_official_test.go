@@ -34,7 +34,7 @@ func TestAccBesideOfficial_localNames(t *testing.T) {
 		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
 	}
 	t.Parallel()
-	cli := besideCLI(t)
+	cli := terraformCLI(t)
 	host := "registry.terraform.io"
 	if h := os.Getenv("TF_ACC_PROVIDER_HOST"); h != "" {
 		host = h // registry.opentofu.org under OpenTofu
@@ -55,9 +55,8 @@ func TestAccBesideOfficial_localNames(t *testing.T) {
 	t.Cleanup(fake.Close)
 
 	dir := t.TempDir()
-	ours := filepath.Join(dir, "pcorder")
+	ours := providerPlugins(t)
 	official := filepath.Join(dir, "official")
-	besideBuild(t, filepath.Join(ours, "terraform-provider-alicloud"), "../..")
 	besideBuild(t, filepath.Join(official, "terraform-provider-alicloud"), "./testdata/officialstandin")
 	rc := filepath.Join(dir, "cli.tfrc")
 	besideWrite(t, rc, fmt.Sprintf(`provider_installation {
@@ -224,20 +223,6 @@ func TestAccBesideOfficial_localNames(t *testing.T) {
 	if !found {
 		t.Errorf("validate without `provider = pcorder` did not say the official provider lacks the type:\n%s", out)
 	}
-}
-
-// besideCLI returns the CLI the acceptance tests run (TF_ACC_TERRAFORM_PATH,
-// else terraform on PATH), or skips.
-func besideCLI(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
-		return p
-	}
-	p, err := exec.LookPath("terraform")
-	if err != nil {
-		t.Skip("no Terraform CLI: set TF_ACC_TERRAFORM_PATH or run through make test")
-	}
-	return p
 }
 
 // besideBuild builds the main package pkg (relative to this directory) into

@@ -73,9 +73,16 @@ func newCLIWorkspace(t *testing.T, config string, env ...string) *cliWorkspace {
 	rc := filepath.Join(dir, "terraformrc")
 	writeFile(t, rc, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", "pcorder/alicloud", providerPlugins(t)))
 	work := filepath.Join(dir, "work")
-	writeFile(t, filepath.Join(work, "main.tf"), "terraform {\n  required_providers {\n    alicloud = { source = \"pcorder/alicloud\" }\n  }\n}\n"+config)
-	return &cliWorkspace{t: t, tf: terraformCLI(t), dir: work,
+	w := &cliWorkspace{t: t, tf: terraformCLI(t), dir: work,
 		env: append(append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"), env...)}
+	w.writeConfig(config)
+	return w
+}
+
+// writeConfig replaces the workspace's configuration.
+func (w *cliWorkspace) writeConfig(config string) {
+	w.t.Helper()
+	writeFile(w.t, filepath.Join(w.dir, "main.tf"), "terraform {\n  required_providers {\n    alicloud = { source = \"pcorder/alicloud\" }\n  }\n}\n"+config)
 }
 
 // run runs one CLI command and returns what it printed and its exit code.

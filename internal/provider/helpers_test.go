@@ -44,12 +44,11 @@ const (
 // factory wired to it through an injected environment, so tests run in
 // parallel without touching the process environment.
 type testEnv struct {
-	t      *testing.T
-	fake   *fakealicloud.Server
-	addr   string
-	env    map[string]string
-	tokens atomic.Int64
-	opts   Options
+	t    *testing.T
+	fake *fakealicloud.Server
+	addr string
+	env  map[string]string
+	opts Options
 	// dials counts the connections the provider opened.
 	dials atomic.Int64
 }
@@ -164,16 +163,12 @@ func newTestEnv(t *testing.T, opts ...envOption) *testEnv {
 	return e
 }
 
-// factories returns the provider served in-process, with e's environment
-// and a deterministic client-token source.
+// factories returns the provider served in-process, with e's environment.
 func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	opts := e.opts
 	opts.Getenv = func(k string) string { return e.env[k] }
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = loopbackOnlyHTTPClient(&e.dials)
-	}
-	opts.NewToken = func() (string, error) {
-		return fmt.Sprintf("tf-test-token-%04d", e.tokens.Add(1)), nil
 	}
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"alicloud": providerserver.NewProtocol6WithError(NewWithOptions("test", opts)()),

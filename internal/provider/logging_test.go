@@ -20,13 +20,7 @@ import (
 func TestAccProvider_traceLogHasNoSecrets(t *testing.T) {
 	skipUnlessAcc(t)
 	t.Parallel()
-	tfBin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tfBin == "" {
-		var err error
-		if tfBin, err = exec.LookPath("terraform"); err != nil {
-			t.Skip("no Terraform CLI: run through make test")
-		}
-	}
+	tfBin := terraformCLI(t)
 	const (
 		key    = "LTAI5tSTSTEMPORARYKEY"
 		secret = "sts-secret-V9q2Lm5Xw8Rt"
@@ -42,11 +36,7 @@ func TestAccProvider_traceLogHasNoSecrets(t *testing.T) {
 	fake.Inject(fakealicloud.Fault{Kind: fakealicloud.Throttle}, fakealicloud.Fault{Kind: fakealicloud.LoseResponse})
 
 	dir := t.TempDir()
-	plugins := filepath.Join(dir, "plugins")
-	build := exec.Command("go", "build", "-o", filepath.Join(plugins, "terraform-provider-alicloud"), "../..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
+	plugins := providerPlugins(t)
 	rc := filepath.Join(dir, "terraformrc")
 	writeFile(t, rc, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", "pcorder/alicloud", plugins))
 	work := filepath.Join(dir, "work")

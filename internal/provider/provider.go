@@ -9,7 +9,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/hashicorp/go-uuid"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -31,9 +30,6 @@ type Options struct {
 	// HTTPClient is shared by every request; nil means a new one per
 	// configured provider instance.
 	HTTPClient *http.Client
-	// NewToken makes a client token for a create that has none configured;
-	// nil means a random UUID.
-	NewToken func() (string, error)
 	// Retry overrides the client's retry policy (tests shorten it).
 	Retry client.RetryPolicy
 	// SignatureAlgorithm is passed to the client ("" or "v2").
@@ -41,6 +37,9 @@ type Options struct {
 	// PaymentWait, PaymentPoll and CircuitCheckWait override the bounds of
 	// the provider's own checks (tests shorten them); zero means the default.
 	PaymentWait, PaymentPoll, CircuitCheckWait time.Duration
+	// OrderAgeSlack overrides how much earlier than its create the billing
+	// system may date a new order; negative means none (tests).
+	OrderAgeSlack time.Duration
 }
 
 // AlicloudProvider is the provider's implementation.
@@ -58,9 +57,6 @@ func New(version string) func() provider.Provider {
 func NewWithOptions(version string, opts Options) func() provider.Provider {
 	if opts.Getenv == nil {
 		opts.Getenv = os.Getenv
-	}
-	if opts.NewToken == nil {
-		opts.NewToken = uuid.GenerateUUID
 	}
 	return func() provider.Provider {
 		return &AlicloudProvider{version: version, opts: opts}

@@ -23,6 +23,8 @@ const (
 	paymentWaitText = "30 seconds"
 	// paymentPoll is the wait between two questions.
 	paymentPoll = 2 * time.Second
+	// orderAgeSlack: see providerData.orderAgeSlack.
+	orderAgeSlack = 2 * time.Minute
 	// circuitCheckWait bounds the plan-time circuit lookup, retries of
 	// throttling included.
 	circuitCheckWait = 15 * time.Second
@@ -30,17 +32,28 @@ const (
 
 // providerData is what Configure hands to resources and data sources.
 type providerData struct {
-	client   *client.Client
-	region   string
-	newToken func() (string, error)
+	client *client.Client
+	region string
 	// secrets are masked in every log line and field of a request.
 	secrets []string
 
 	// checkPayment: ask the billing API after an auto-paid order.
 	checkPayment             bool
 	paymentWait, paymentPoll time.Duration
-	// circuits answers the plan-time circuit check; nil when skipped.
-	circuits *client.CircuitLookup
+	// circuits answers the plan-time circuit check, within circuitWait,
+	// and watcher follows a paid order's circuit to Enabled; both nil when
+	// the circuit check is skipped.
+	circuits    *client.CircuitLookup
+	circuitWait time.Duration
+	watcher     *client.CircuitWatcher
+	// orderAgeSlack is how much earlier than its create the billing
+	// system may date a new order (the two clocks differ); an order dated
+	// earlier still was not placed by this create.
+	orderAgeSlack time.Duration
+
+	// planned holds the circuits the plans of this process order, and
+	// removed the orders its deletes removed from state.
+	planned, removed idSet
 }
 
 // configure maps the provider block and the environment onto a client.
@@ -126,13 +139,15 @@ func (p *AlicloudProvider) configure(ctx context.Context, cfg providerModel) (*p
 		"skip_circuit_check": skipCircuit,
 	})
 	data := &providerData{
-		client: c, region: region, newToken: p.opts.NewToken, secrets: secrets,
-		checkPayment: !skipPayment,
-		paymentWait:  orDefault(p.opts.PaymentWait, paymentWait),
-		paymentPoll:  orDefault(p.opts.PaymentPoll, paymentPoll),
+		client: c, region: region, secrets: secrets,
+		checkPayment:  !skipPayment,
+		paymentWait:   orDefault(p.opts.PaymentWait, paymentWait),
+		paymentPoll:   orDefault(p.opts.PaymentPoll, paymentPoll),
+		orderAgeSlack: orDefault(p.opts.OrderAgeSlack, orderAgeSlack),
 	}
 	if !skipCircuit {
-		data.circuits = c.NewCircuitLookup(orDefault(p.opts.CircuitCheckWait, circuitCheckWait))
+		data.circuits, data.watcher = c.NewCircuitLookup(), c.NewCircuitWatcher()
+		data.circuitWait = orDefault(p.opts.CircuitCheckWait, circuitCheckWait)
 	}
 	return data, diags
 }

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -98,24 +96,14 @@ func (r *pcOccupancyOrderResource) Create(ctx context.Context, req resource.Crea
 	}
 
 	// Terraform plans again with every value known before it creates, and
-	// pricingCycleDefault resolves pricing_cycle then; never send an order
-	// built from an unknown value, and check the terms once more.
-	for name, v := range map[string]attr.Value{"instance_charge_type": plan.InstanceChargeType, "period": plan.Period, "pricing_cycle": plan.PricingCycle,
-		"auto_pay": plan.AutoPay, "auto_renew": plan.AutoRenew, "auto_renew_duration": plan.AutoRenewDuration} {
-		if v.IsUnknown() {
-			resp.Diagnostics.AddAttributeError(path.Root(name), "Value Unknown At Create", name+" is still unknown when the order is placed. No request was sent. This is a bug in the provider; please report it.")
-		}
-	}
-	resp.Diagnostics.Append(plan.terms().validate()...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
+	// ModifyPlan derives the token then; deriving it here as well only
+	// matters to a plan that had no configured provider.
 	token := plan.ClientToken.ValueString()
-	if plan.ClientToken.IsNull() || plan.ClientToken.IsUnknown() {
-		var err error
-		if token, err = r.data.newToken(); err != nil {
-			resp.Diagnostics.AddError("Error Creating Occupancy Order", "Could not generate a client token: "+err.Error()+". No request was sent. Set client_token and apply again.")
+	if plan.ClientToken.IsUnknown() || plan.ClientToken.IsNull() {
+		var ok bool
+		if token, ok = derivedToken(r.data.region, plan); !ok {
+			resp.Diagnostics.AddError("Error Creating Occupancy Order", "The client token could not be derived: an argument is still unknown when the order is placed. "+
+				"No request was sent. This is a bug in the provider; please report it, and set client_token to apply meanwhile.")
 			return
 		}
 	}
@@ -144,6 +132,7 @@ func (r *pcOccupancyOrderResource) Create(ctx context.Context, req resource.Crea
 
 	callCtx, cancel := context.WithTimeout(ctx, createTimeout)
 	defer cancel()
+	started := time.Now()
 	order, err := r.data.client.CreateOccupancyOrder(callCtx, in)
 	if err != nil {
 		addCreateError(&resp.Diagnostics, err, in, r.data.client, createTimeout)
@@ -158,33 +147,18 @@ func (r *pcOccupancyOrderResource) Create(ctx context.Context, req resource.Crea
 	plan.ClientToken = types.StringValue(token)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
-		// The order exists but could not be recorded: say how to adopt it.
 		resp.Diagnostics.AddError("Occupancy Order Placed But Not Recorded",
-			fmt.Sprintf("Order %s was placed for %s (client token %s) but could not be saved to state. "+
-				"Import it with: terraform import <address> %s:%s", order.OrderID, in.PhysicalConnectionID, token, in.PhysicalConnectionID, order.OrderID))
+			fmt.Sprintf("Order %s was placed for physical connection %s in %s, but could not be saved to state. It exists and is billed. %s",
+				order.OrderID, in.PhysicalConnectionID, r.data.region, recoverOrder(in.PhysicalConnectionID, order.OrderID, token)))
 		return
 	}
-	// The order is in state: from here on, nothing may add an error, or
-	// Terraform would taint the resource and the next apply buy again.
-	var identityDiags diag.Diagnostics
-	setIdentity(ctx, resp.Identity, &identityDiags, plan.PhysicalConnectionID, plan.OrderID)
-	for _, d := range identityDiags {
-		resp.Diagnostics.AddWarning(d.Summary(), d.Detail())
-	}
-	if in.AutoPay && r.data.checkPayment {
-		r.confirmPayment(callCtx, &resp.Diagnostics, order.OrderID, in.PhysicalConnectionID)
-	}
-}
-
-// orderArguments are the arguments whose change places a new order.
-func (m pcOccupancyOrderModel) orderArguments() []attr.Value {
-	return []attr.Value{m.PhysicalConnectionID, m.AutoPay, m.InstanceChargeType, m.Period, m.PricingCycle, m.AutoRenew, m.AutoRenewDuration, m.ClientToken}
-}
-
-// terms returns the arguments the cross-attribute rules tie together.
-func (m pcOccupancyOrderModel) terms() orderTerms {
-	return orderTerms{chargeType: m.InstanceChargeType, period: m.Period, cycle: m.PricingCycle,
-		autoRenew: m.AutoRenew, autoRenewDuration: m.AutoRenewDuration}
+	// The order is in state: from here on only warnings, or Terraform would
+	// taint it and the next apply order again. Setting the identity fails
+	// only if the model and the identity schema disagree on a type, which
+	// every acceptance test would show; the framework then also reports
+	// "Missing Resource Identity After Create", an error that taints.
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, plan.PhysicalConnectionID, plan.OrderID)
+	r.followOrder(callCtx, &resp.Diagnostics, order.OrderID, in, started)
 }
 
 // Read is state-only: the API has no call that reads an order back, and the
@@ -225,6 +199,9 @@ func (r *pcOccupancyOrderResource) Delete(ctx context.Context, req resource.Dele
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if r.data != nil {
+		r.data.removed.claim(state.OrderID.ValueString())
 	}
 	resp.Diagnostics.AddWarning("Occupancy Order Not Cancelled",
 		fmt.Sprintf("Order %s for physical connection %s was removed from Terraform state only. "+

@@ -184,7 +184,8 @@ func TestAccPCOccupancyOrder_autoRenewForcesReplacement(t *testing.T) {
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(e.checkOrderCount(2), e.checkLastParams(map[string]string{
 					"RegionId": testRegion, "PhysicalConnectionId": testPCID, "AutoPay": "true", "InstanceChargeType": "PrePaid",
-					"Period": "1", "PricingCycle": "Month", "AutoRenew": "true", "AutoRenewDuration": "6", "ClientToken": "tf-test-token-0002",
+					"Period": "1", "PricingCycle": "Month", "AutoRenew": "true", "AutoRenewDuration": "6", "ClientToken": tokenForParams(map[string]string{"PhysicalConnectionId": testPCID, "AutoPay": "true", "InstanceChargeType": "PrePaid",
+						"Period": "1", "PricingCycle": "Month", "AutoRenew": "true", "AutoRenewDuration": "6"}),
 				})),
 			},
 		},

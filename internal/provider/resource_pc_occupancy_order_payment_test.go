@@ -84,7 +84,8 @@ func TestAccPCOccupancyOrder_paymentCancelled(t *testing.T) {
 }
 
 // TestAccPCOccupancyOrder_paymentUnpaidPastTheBound: an auto-paid order the
-// billing system keeps Unpaid is asked for a few times, then warned about.
+// billing system keeps Unpaid is asked about a bounded number of times and
+// the apply succeeds; TestConfirmPayment_warnings checks the warning's text.
 func TestAccPCOccupancyOrder_paymentUnpaidPastTheBound(t *testing.T) {
 	skipUnlessAcc(t)
 	t.Parallel()
@@ -139,7 +140,7 @@ func TestAccPCOccupancyOrder_paymentForbidden(t *testing.T) {
 	e := newTestEnv(t)
 	e.fake.SetBillingMode(fakealicloud.BillingForbidden)
 	out := applyThenQuiet(t, e, e.cliProviderBlock()+paymentOrder)
-	for _, want := range []string{"Warning: Occupancy Order Payment Not Checked", "bss:DescribeOrder", "Forbidden.RAM", "skip_payment_check", e.fake.Orders()[0].ID} {
+	for _, want := range []string{"Warning: Occupancy Order Payment Not Checked", "bss:DescribeOrderDetail", "Forbidden.RAM", "skip_payment_check", e.fake.Orders()[0].ID} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the apply's output lacks %q:\n%s", want, out)
 		}
@@ -219,13 +220,13 @@ func TestConfirmPayment_warnings(t *testing.T) {
 	}{
 		{"paid", nil, nil},
 		{"cancelled", func(f *fakealicloud.Server, id string) { f.SetPaymentStatus(id, fakealicloud.PaymentCancelled) },
-			[]string{"Occupancy Order Voided", "balance", "-replace="}},
+			[]string{"Occupancy Order Voided", "balance", "set client_token to a value not used before"}},
 		{"unpaid", func(f *fakealicloud.Server, id string) { f.SetPaymentStatus(id, fakealicloud.PaymentUnpaid) },
 			[]string{"Occupancy Order Not Paid", "Unpaid", "balance", "check block"}},
 		{"not shown within the bound", func(f *fakealicloud.Server, _ string) { f.SetBillingLag(time.Hour) },
 			[]string{"Occupancy Order Payment Not Confirmed", "did not show it within"}},
 		{"forbidden", func(f *fakealicloud.Server, _ string) { f.SetBillingMode(fakealicloud.BillingForbidden) },
-			[]string{"Occupancy Order Payment Not Checked", "bss:DescribeOrder", "skip_payment_check"}},
+			[]string{"Occupancy Order Payment Not Checked", "bss:DescribeOrderDetail", "skip_payment_check"}},
 		{"billing unreachable", func(f *fakealicloud.Server, _ string) { f.Close() },
 			[]string{"Occupancy Order Payment Not Checked", "could not be asked"}},
 	} {
@@ -250,7 +251,7 @@ func TestConfirmPayment_warnings(t *testing.T) {
 			}
 			r := &pcOccupancyOrderResource{data: &providerData{client: c, region: testRegion, paymentWait: e.opts.PaymentWait, paymentPoll: e.opts.PaymentPoll}}
 			var diags diag.Diagnostics
-			r.confirmPayment(t.Context(), &diags, order.OrderID, pcID)
+			r.confirmPayment(t.Context(), &diags, order.OrderID, client.OccupancyOrderInput{PhysicalConnectionID: pcID, AutoPay: true, ClientToken: "payment-" + tc.name})
 			if diags.HasError() {
 				t.Fatalf("the payment check returned an error: %v", diags)
 			}

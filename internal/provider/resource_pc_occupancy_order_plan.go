@@ -2,96 +2,101 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/pcorder/terraform-provider-alicloud/internal/client"
 )
 
-// deadCircuitStatuses are the circuit states that can never take an order.
-// Alibaba Cloud's documented states are not consistent across versions, so
-// every other state is left to the API to judge.
-var deadCircuitStatuses = map[string]bool{
-	"Rejected":          true,
-	"Canceled":          true,
-	"Allocation Failed": true,
-	"Terminating":       true,
-	"Terminated":        true,
-}
-
-// ModifyPlan checks, when the plan places a new order, that its circuit
-// exists in the provider's region and can take an order. A circuit that
-// cannot is a plan error; a locked one a warning; a lookup that cannot run
-// a warning. Nothing is asked when the plan places no order.
+// ModifyPlan runs for the plans that place an order and for the plan that
+// records an import.
+//
+// An order is placed only by a plan with no prior state: a create, or the
+// create half of a replacement, which Terraform plans again with a null
+// prior state after the schema's plan modifiers asked for a replacement.
+// So the schema's "replace unless imported" modifiers are the one list of
+// what places a new order, and this method needs no second one. For such a
+// plan it derives the client token, stops a second order for a circuit
+// this plan already orders, and checks the circuit.
 func (r *pcOccupancyOrderResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil || r.data.circuits == nil || req.Plan.Raw.IsNull() || !placesOrder(ctx, req) {
+	if r.data == nil || req.Plan.Raw.IsNull() {
 		return
 	}
-	var pcID types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("physical_connection_id"), &pcID)...)
-	if resp.Diagnostics.HasError() || pcID.IsNull() || pcID.IsUnknown() {
+	if !req.State.Raw.IsNull() {
+		r.checkImportedCircuit(ctx, req, resp)
 		return
 	}
-	id := pcID.ValueString()
-	at := path.Root("physical_connection_id")
-	pc, err := r.data.circuits.Lookup(maskSecrets(ctx, r.data.secrets), id)
-	switch {
-	case err != nil:
-		resp.Diagnostics.AddAttributeWarning(at, "Circuit Check Skipped", circuitCheckSkipped(id, r.data.region, err))
-	case pc == nil:
-		resp.Diagnostics.AddAttributeError(at, "Physical Connection Not Found",
-			fmt.Sprintf("Region %s has no physical connection %s, so an order for it would fail at apply. "+
-				"The usual cause is a wrong region: check the provider's region (or the alias this resource uses) and physical_connection_id. "+
-				"Nothing was ordered.", r.data.region, id))
-	case deadCircuitStatuses[pc.Status]:
-		resp.Diagnostics.AddAttributeError(at, "Physical Connection Cannot Take An Order",
-			fmt.Sprintf("Physical connection %s in %s is in state %q, which can never take an occupancy-fee order. "+
-				"Check physical_connection_id: a circuit in this state cannot be ordered for. Nothing was ordered.", id, r.data.region, pc.Status))
-	case pc.BusinessStatus != "" && pc.BusinessStatus != "Normal":
-		resp.Diagnostics.AddAttributeWarning(at, "Physical Connection Locked",
-			fmt.Sprintf("Physical connection %s in %s has business status %q (state %q): Alibaba Cloud has locked it, "+
-				"for an overdue payment (FinancialLocked) or a security review (SecurityLocked). The order may be refused or the circuit stay unusable "+
-				"until the lock is lifted; see the Express Connect console.", id, r.data.region, pc.BusinessStatus, pc.Status))
+	var plan pcOccupancyOrderModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
-}
-
-// placesOrder reports whether the plan creates the resource or replaces it:
-// an argument that forces a new order changed. Recording the configuration
-// after an import is an in-place update.
-func placesOrder(ctx context.Context, req resource.ModifyPlanRequest) bool {
-	if req.State.Raw.IsNull() {
-		return true
-	}
-	if importPending(ctx, req.State) {
-		return false
-	}
-	var plan, state pcOccupancyOrderModel
-	if req.Plan.Get(ctx, &plan).HasError() || req.State.Get(ctx, &state).HasError() {
-		return false
-	}
-	planned, prior := plan.orderArguments(), state.orderArguments()
-	for i := range prior {
-		if !planned[i].Equal(prior[i]) {
-			return true
+	if plan.ClientToken.IsUnknown() {
+		if token, ok := derivedToken(r.data.region, plan); ok {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("client_token"), token)...)
 		}
 	}
-	return false
+	if plan.PhysicalConnectionID.IsUnknown() {
+		return
+	}
+	id := plan.PhysicalConnectionID.ValueString()
+	if !r.data.planned.claim(id) {
+		resp.Diagnostics.AddAttributeError(path.Root("physical_connection_id"), "Two Orders For One Physical Connection",
+			fmt.Sprintf("This plan would place two occupancy-fee orders for physical connection %s in %s: another alicloud_pc_occupancy_order "+
+				"(or another instance of this one's count or for_each) orders the same circuit. A circuit takes one occupancy order, and each order costs money. "+
+				"Give each resource its own physical_connection_id, or remove the duplicate. Nothing was ordered.", id, r.data.region))
+		return
+	}
+	r.checkCircuit(ctx, id, resp)
 }
 
-// circuitCheckSkipped says why the circuit lookup could not run, and that
-// the plan goes on without it.
-func circuitCheckSkipped(id, region string, err error) string {
-	var apiErr *client.APIError
-	why := client.Redact(err.Error())
-	if errors.As(err, &apiErr) && apiErr.Denied() {
-		why = fmt.Sprintf("the credentials may not call DescribePhysicalConnections (%s, HTTP %d, request ID %s). "+
-			"Grant the RAM action vpc:DescribePhysicalConnections to check circuits at plan time", apiErr.Code, apiErr.HTTPStatus, apiErr.RequestID)
+// checkImportedCircuit refuses a plan that would record an imported order
+// under another circuit than the one it was imported for: an order cannot
+// move to another circuit, and recording the configuration's circuit in
+// place would claim an order that was never placed for it.
+func (r *pcOccupancyOrderResource) checkImportedCircuit(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !importPending(ctx, req.State) {
+		return
 	}
-	return fmt.Sprintf("The provider could not check physical connection %s in %s before the order: %s. "+
-		"The plan goes on without the check; the API will judge the order at apply. "+
-		"Set skip_circuit_check = true in the provider block (or ALICLOUD_SKIP_CIRCUIT_CHECK=true) to stop asking.", id, region, why)
+	var imported, configured types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("physical_connection_id"), &imported)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("physical_connection_id"), &configured)...)
+	if resp.Diagnostics.HasError() || configured.IsUnknown() || imported.Equal(configured) {
+		return
+	}
+	var orderID types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("order_id"), &orderID)...)
+	resp.Diagnostics.AddAttributeError(path.Root("physical_connection_id"), "Imported Order Is For Another Physical Connection",
+		fmt.Sprintf("Order %s was imported for physical connection %s, but the configuration says %s. An order cannot move to another circuit. "+
+			"Set physical_connection_id = %q to adopt this order, or import the order of %s instead. Nothing was ordered or recorded.",
+			orderID.ValueString(), imported.ValueString(), configured.ValueString(), imported.ValueString(), configured.ValueString()))
+}
+
+// idSet is a set of IDs shared by the calls of one provider process.
+type idSet struct {
+	mu  sync.Mutex
+	ids map[string]bool
+}
+
+// claim adds id and reports whether it was not in the set.
+func (s *idSet) claim(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ids[id] {
+		return false
+	}
+	if s.ids == nil {
+		s.ids = make(map[string]bool)
+	}
+	s.ids[id] = true
+	return true
+}
+
+// has reports whether id is in the set.
+func (s *idSet) has(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ids[id]
 }

@@ -97,10 +97,11 @@ func (r *pcOccupancyOrderResource) Schema(ctx context.Context, _ resource.Schema
 			},
 			"client_token": schema.StringAttribute{
 				MarkdownDescription: "The idempotency token sent as `ClientToken`: 1-64 printable ASCII characters. " +
-					"When it is not set, the provider generates one for the create and keeps it in state. " +
-					"Every retry of one create sends the same token, so the API returns the first order instead of placing a second. " +
-					"If an apply reports that the outcome of an order is unknown, set this to the token the error names and apply again: " +
-					"the API returns the order that may already exist instead of placing another." + forcesNew,
+					"When it is not set, the provider derives it from the provider's region, the circuit and every term of the order (`" + derivedTokenPrefix + "` and 32 hex digits), " +
+					"shows it in the plan once those are known, and keeps it in state. So the same order, asked again, carries the same token: " +
+					"every retry of one create, and the apply after an interrupted one, get back the order the API already placed instead of placing a second. " +
+					"For the same reason a replacement with unchanged terms (`-replace`) buys nothing new: to place a new order with the same terms, " +
+					"for example after a voided order, set this to a value not used before. States written by earlier versions keep their random token." + forcesNew,
 				Optional: true,
 				Computed: true,
 				Validators: []validator.String{

@@ -41,7 +41,7 @@ func TestAccPCOccupancyOrder_postPaidDefaults(t *testing.T) {
 					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("instance_charge_type"), knownvalue.StringExact("PostPaid")),
 					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("period"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("pricing_cycle"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("client_token"), knownvalue.StringExact("tf-test-token-0001")),
+					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("client_token"), knownvalue.StringExact(tokenOf(testPCID, true, "PostPaid", 0, ""))),
 					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("region_id"), knownvalue.StringExact(testRegion)),
 					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("request_id"), knownvalue.StringRegexp(regexp.MustCompile(`^(?i)[0-9a-f-]{36}$`))),
 				},
@@ -52,7 +52,7 @@ func TestAccPCOccupancyOrder_postPaidDefaults(t *testing.T) {
 						"PhysicalConnectionId": testPCID,
 						"AutoPay":              "true",
 						"InstanceChargeType":   "PostPaid",
-						"ClientToken":          "tf-test-token-0001",
+						"ClientToken":          tokenOf(testPCID, true, "PostPaid", 0, ""),
 					}),
 					checkSignature(e, fakealicloud.AlgorithmACS3),
 				),
@@ -137,9 +137,12 @@ auto_pay = false`,
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			e := newTestEnv(t)
-			want := map[string]string{"RegionId": testRegion, "PhysicalConnectionId": testPCID, "ClientToken": "tf-test-token-0001"}
+			want := map[string]string{"RegionId": testRegion, "PhysicalConnectionId": testPCID}
 			for k, v := range tc.want {
 				want[k] = v
+			}
+			if want["ClientToken"] == "" {
+				want["ClientToken"] = tokenForParams(want)
 			}
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: e.factories(),
@@ -426,7 +429,7 @@ resource "terraform_data" "charge" {
 			Check: resource.ComposeAggregateTestCheckFunc(
 				e.checkLastParams(map[string]string{
 					"RegionId": testRegion, "PhysicalConnectionId": testPCID, "AutoPay": "true",
-					"InstanceChargeType": "PrePaid", "Period": "2", "PricingCycle": "Month", "ClientToken": "tf-test-token-0001",
+					"InstanceChargeType": "PrePaid", "Period": "2", "PricingCycle": "Month", "ClientToken": tokenOf(testPCID, true, "PrePaid", 2, "Month"),
 				}),
 				resource.TestCheckResourceAttr(resourceAddr, "pricing_cycle", "Month"),
 			),
