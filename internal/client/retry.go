@@ -160,9 +160,6 @@ func (c *Client) do(ctx context.Context, call rpcCall) (*rpcResult, error) {
 				Msg: "the endpoint " + call.endpoint + " was not reached in " + elapsed.Round(time.Second).String() +
 					" (" + strconv.Itoa(n) + " attempt(s)); last failure: " + v.desc}
 		}
-		if wait > 0 && call.maxWait > 0 && elapsed+wait > call.maxWait {
-			wait = 0
-		}
 		a.RetryIn = wait
 		c.report(ctx, a)
 		if wait == 0 {
