@@ -15,7 +15,7 @@ import (
 // (HTTP 400, or 503 for ServiceUnavailable) and lets the rest through.
 func answerCreates(codes ...string) interceptor {
 	var n atomic.Int64
-	return func(w http.ResponseWriter, action string, _ url.Values) bool {
+	return func(w http.ResponseWriter, _ *http.Request, action string, _ url.Values) bool {
 		if action != ActionCreateOccupancyOrder {
 			return false
 		}
@@ -70,7 +70,7 @@ func TestCreateOccupancyOrder_lastTokenProcessingAfterALostAnswer(t *testing.T) 
 	f := newFixture(t, nil)
 	f.fake.Inject(fakealicloud.Fault{Kind: fakealicloud.LoseResponse})
 	var n atomic.Int64
-	f.setIntercept(func(w http.ResponseWriter, action string, _ url.Values) bool {
+	f.setIntercept(func(w http.ResponseWriter, _ *http.Request, action string, _ url.Values) bool {
 		if action != ActionCreateOccupancyOrder || n.Add(1) != 2 {
 			return false
 		}
@@ -91,7 +91,7 @@ func TestCreateOccupancyOrder_lastTokenProcessingAfterALostAnswer(t *testing.T) 
 // the order may exist and names the token to ask again with.
 func TestCreateOccupancyOrder_busyUntilTheContextEnds(t *testing.T) {
 	f := newFixture(t, nil)
-	f.setIntercept(func(w http.ResponseWriter, action string, _ url.Values) bool {
+	f.setIntercept(func(w http.ResponseWriter, _ *http.Request, action string, _ url.Values) bool {
 		writeAPIError(w, http.StatusBadRequest, codeLastTokenProcessing)
 		return true
 	})
@@ -120,7 +120,7 @@ func TestCreateOccupancyOrder_busyUntilTheContextEnds(t *testing.T) {
 // RequestError, not an unknown outcome.
 func TestCreateOccupancyOrder_conflictPlacedNothing(t *testing.T) {
 	f := newFixture(t, func(c *Config) { c.Retry.MaxAttempts = 3 })
-	f.setIntercept(func(w http.ResponseWriter, action string, _ url.Values) bool {
+	f.setIntercept(func(w http.ResponseWriter, _ *http.Request, action string, _ url.Values) bool {
 		writeAPIError(w, http.StatusBadRequest, codeOperationConflict)
 		return true
 	})

@@ -27,7 +27,7 @@ const (
 
 // interceptor may answer a request instead of the fake: it returns true
 // when it wrote an answer. p holds the request's query and form parameters.
-type interceptor func(w http.ResponseWriter, action string, p url.Values) bool
+type interceptor func(w http.ResponseWriter, r *http.Request, action string, p url.Values) bool
 
 // fixture is a fake VPC endpoint and a client pointed at it whose sleeps
 // are recorded instead of waited. Requests pass through a front that counts
@@ -114,7 +114,7 @@ func (f *fixture) serve(w http.ResponseWriter, r *http.Request) {
 		f.inFlight[action]--
 		f.mu.Unlock()
 	}()
-	if icpt != nil && icpt(w, action, p) {
+	if icpt != nil && icpt(w, r, action, p) {
 		return
 	}
 	f.fake.ServeHTTP(w, r)
@@ -139,6 +139,19 @@ func (f *fixture) peakInFlight(action string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.maxInFlight[action]
+}
+
+// awaitInFlight waits until n requests of action are in flight.
+func (f *fixture) awaitInFlight(action string, n int) {
+	for {
+		f.mu.Lock()
+		got := f.inFlight[action]
+		f.mu.Unlock()
+		if got == n {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // writeAnswer writes a JSON answer as the API does.

@@ -41,7 +41,7 @@ func TestOrderDetail_statusMethods(t *testing.T) {
 
 // answerBilling answers every GetOrderDetail with body, HTTP 200.
 func answerBilling(body map[string]any) interceptor {
-	return func(w http.ResponseWriter, action string, _ url.Values) bool {
+	return func(w http.ResponseWriter, _ *http.Request, action string, _ url.Values) bool {
 		if action != ActionGetOrderDetail {
 			return false
 		}
@@ -83,7 +83,7 @@ func TestGetOrderDetail_successFalseNotApplicableSwitches(t *testing.T) {
 		}}}
 	})
 	var n atomic.Int64
-	f.setIntercept(func(w http.ResponseWriter, action string, _ url.Values) bool {
+	f.setIntercept(func(w http.ResponseWriter, _ *http.Request, action string, _ url.Values) bool {
 		if action != ActionGetOrderDetail || n.Add(1) > 1 {
 			return false
 		}
