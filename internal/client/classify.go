@@ -17,6 +17,11 @@ import (
 type verdict struct {
 	retry     bool
 	throttled bool
+	// busy is true for an answer that asks to come back soon (the
+	// token's first request is still being processed, a conflicting
+	// operation, a busy system): retried with the backoff of throttling
+	// but without lowering the action's rate, which was not refused.
+	busy bool
 	// maybePlaced is true when the request may have reached the API and
 	// changed something although no success came back.
 	maybePlaced bool
@@ -31,7 +36,8 @@ type verdict struct {
 }
 
 // classify decides what a failed attempt means: retried are throttling
-// answers, 5xx answers and transport failures that a new attempt can mend;
+// answers, the VPC's "come back soon" answers (busyCodes), 5xx answers and
+// transport failures that a new attempt can mend;
 // final are every other API answer and failures that no retry can mend (a
 // protocol mismatch, an untrusted certificate, an unknown host).
 func classify(err error, wire *wireInfo) verdict {
@@ -59,12 +65,17 @@ func classify(err error, wire *wireInfo) verdict {
 		v.fromAPI(dara.IntValue(clientErr.StatusCode), dara.StringValue(clientErr.Code), dara.StringValue(clientErr.Message), dara.StringValue(clientErr.RequestId))
 		// Any throttling code is retried, whatever its spelling.
 		v.throttled = strings.Contains(v.code, "Throttling")
-		v.retry = v.throttled
+		v.busy = busyCodes[v.code]
+		v.retry = v.throttled || v.busy
+		// The token's first request is still being processed: it may
+		// place the order.
+		v.maybePlaced = tokenProcessingCodes[v.code]
 		return v
 	case errors.As(err, &serverErr):
 		v.fromAPI(dara.IntValue(serverErr.StatusCode), dara.StringValue(serverErr.Code), dara.StringValue(serverErr.Message), dara.StringValue(serverErr.RequestId))
 		// A 5xx may come after the order was committed.
 		v.retry, v.maybePlaced = true, true
+		v.busy = busyCodes[v.code]
 		return v
 	}
 
@@ -87,6 +98,37 @@ func classify(err error, wire *wireInfo) verdict {
 	v.retry = true
 	v.maybePlaced = wire.wroteRequest()
 	return v
+}
+
+// Codes of VPC answers that mean "come back soon": the official provider
+// retries exactly these on its VPC writes (aliyun/terraform-provider-alicloud,
+// alicloud/service_alicloud_vpc.go and the resource_alicloud_vpc_*.go
+// writes: IsExpectedErrors(err, {"OperationConflict", "LastTokenProcessing",
+// "OperationFailed.LastTokenProcessing", "SystemBusy", "ServiceUnavailable",
+// ...}) || NeedRetry(err), where NeedRetry in alicloud/errors.go adds
+// ServiceUnavailable, any Throttling code and any 5xx). They are retried
+// with the same client token until the call's context ends.
+const (
+	codeLastTokenProcessing                = "LastTokenProcessing"
+	codeOperationFailedLastTokenProcessing = "OperationFailed.LastTokenProcessing"
+	codeOperationConflict                  = "OperationConflict"
+	codeSystemBusy                         = "SystemBusy"
+	codeServiceUnavailable                 = "ServiceUnavailable"
+)
+
+var busyCodes = map[string]bool{
+	codeLastTokenProcessing:                true,
+	codeOperationFailedLastTokenProcessing: true,
+	codeOperationConflict:                  true,
+	codeSystemBusy:                         true,
+	codeServiceUnavailable:                 true,
+}
+
+// tokenProcessingCodes say that an earlier request with the same client
+// token is still at work, so the order may exist.
+var tokenProcessingCodes = map[string]bool{
+	codeLastTokenProcessing:                true,
+	codeOperationFailedLastTokenProcessing: true,
 }
 
 func (v *verdict) fromAPI(status int, code, message, requestID string) {

@@ -10,16 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aliyun/credentials-go/credentials"
-
 	"github.com/pcorder/terraform-provider-alicloud/internal/fakealicloud"
-)
-
-const (
-	testKey    = "LTAI5tCLIENTTESTKEY"
-	testSecret = "client-test-secret-9f8e7d"
-	testRegion = "cn-hangzhou"
-	testPC     = "pc-bp1hp0wr072f6ambni141"
 )
 
 func TestParseOrderResponse(t *testing.T) {
@@ -98,78 +89,6 @@ func TestRetryPolicy_delay(t *testing.T) {
 			t.Errorf("delay(%d, throttled %v, %v) = %v, want %v", tc.next, tc.throttled, tc.retryAfter, got, tc.want)
 		}
 	}
-}
-
-// fixture is a fake VPC endpoint and a client pointed at it whose sleeps
-// are recorded instead of waited.
-type fixture struct {
-	fake   *fakealicloud.Server
-	client *Client
-	mu     sync.Mutex
-	sleeps []time.Duration
-	logs   []Attempt
-}
-
-func newFixture(t *testing.T, mutate func(*Config)) *fixture {
-	t.Helper()
-	f := &fixture{fake: fakealicloud.New(fakealicloud.Config{Credentials: map[string]fakealicloud.Credential{testKey: {AccessKeySecret: testSecret}}})}
-	addr, err := f.fake.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(f.fake.Close)
-	f.fake.AddPhysicalConnection(testPC, testRegion, "Enabled")
-	cfg := Config{
-		RegionID:   testRegion,
-		Endpoint:   addr,
-		Protocol:   ProtocolHTTP,
-		Credential: staticCredential(t, testSecret),
-		Retry:      RetryPolicy{InitialBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond, AttemptTimeout: 2 * time.Second},
-		Sleep: func(ctx context.Context, d time.Duration) error {
-			f.mu.Lock()
-			f.sleeps = append(f.sleeps, d)
-			f.mu.Unlock()
-			return ctx.Err()
-		},
-		OnAttempt: func(_ context.Context, a Attempt) {
-			f.mu.Lock()
-			f.logs = append(f.logs, a)
-			f.mu.Unlock()
-		},
-	}
-	if mutate != nil {
-		mutate(&cfg)
-	}
-	c, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.client = c
-	return f
-}
-
-func staticCredential(t *testing.T, secret string) credentials.Credential {
-	key := testKey
-	t.Helper()
-	typ := "access_key"
-	c, err := credentials.NewCredential(&credentials.Config{Type: &typ, AccessKeyId: &key, AccessKeySecret: &secret})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-func order(token string) OccupancyOrderInput {
-	return OccupancyOrderInput{PhysicalConnectionID: testPC, AutoPay: true, InstanceChargeType: ChargeTypePrePaid, Period: 2, PricingCycle: CycleYear, ClientToken: token}
-}
-
-// tokensSent returns the ClientToken of every create request the fake saw.
-func tokensSent(f *fakealicloud.Server) []string {
-	var out []string
-	for _, r := range f.Requests() {
-		out = append(out, r.Params["ClientToken"])
-	}
-	return out
 }
 
 func TestCreateOccupancyOrder_sendsExactParameters(t *testing.T) {

@@ -12,10 +12,40 @@ import (
 // Connect physical connection (VPC).
 const ActionCreateOccupancyOrder = "CreatePhysicalConnectionOccupancyOrder"
 
-// Error codes of ActionCreateOccupancyOrder that callers treat specially.
+// Error codes of ActionCreateOccupancyOrder, as its reference documents them
+// (Alibaba Cloud API reference, CreatePhysicalConnectionOccupancyOrder,
+// "Error codes"; help/doc-detail/114591). Each is a final answer: the
+// client does not retry it, and no order was placed.
 const (
-	CodeConnectionNotFound          = "InvalidPhysicalConnectionId.NotFound"
-	CodeNotAllowedInState           = "Forbidden.NotAllowedInState"
+	// CodeConnectionNotFound (404): the physical connection does not exist.
+	CodeConnectionNotFound = "InvalidPhysicalConnectionId.NotFound"
+	// CodeRegionNotFound (404): the region ID is not valid.
+	CodeRegionNotFound = "InvalidRegionId.NotFound"
+	// CodeNotAllowedInState (400): the state of the resource does not
+	// permit this action.
+	CodeNotAllowedInState = "Forbidden.NotAllowedInState"
+	// CodeInstanceStatusNotAllow (400): the state of the instance does not
+	// allow the order.
+	CodeInstanceStatusNotAllow = "INSTANCE.STATUS.NOT.ALLOW"
+	// CodeIncorrectConnectionStatus (400): the physical connection is not in
+	// a state that takes this order.
+	CodeIncorrectConnectionStatus = "IncorrectStatus.PhysicalConnection"
+	// CodeStatusValueNotSupported (400): "status is not supported", the
+	// billing system's status check refused the order.
+	CodeStatusValueNotSupported = "IAbs.InvalidStatus.ValueNotSupported"
+	// CodeInstanceNotExist (400): the billing system knows no such instance.
+	CodeInstanceNotExist = "Abs.InstanceNotExist"
+	// CodePriceNotFound (400): "Pricing plan result not found", no price
+	// for this combination of parameters.
+	CodePriceNotFound = "InvalidPrice.NotFound"
+	// CodeChargeTypeMalformed (400): InstanceChargeType is not valid.
+	CodeChargeTypeMalformed = "InvalidPhysicalConnectionChargeType.Malformed"
+	// CodePeriodMalformed (400): Period is not valid (1-9 months, 1-5 years).
+	CodePeriodMalformed = "InvalidPhysicalConnectionPeriod.Malformed"
+	// CodePricingCycleMalformed (400): PricingCycle is not Month or Year.
+	CodePricingCycleMalformed = "InvalidPhysicalConnectionPricingCycle.Malformed"
+	// CodeIdempotentParameterMismatch (400, common to VPC writes): the
+	// client token was used before with other parameters.
 	CodeIdempotentParameterMismatch = "IdempotentParameterMismatch"
 )
 
@@ -55,7 +85,8 @@ type OccupancyOrder struct {
 }
 
 // CreateOccupancyOrder places an occupancy-fee order, retrying throttling,
-// 5xx answers and transport failures with the same client token until ctx
+// the VPC's busy answers (LastTokenProcessing, OperationConflict, ...), 5xx
+// answers and transport failures with the same client token until ctx
 // ends. A failure is an *APIError, an *UnknownOutcomeError (the order may
 // exist) or a *RequestError (no order was placed).
 func (c *Client) CreateOccupancyOrder(ctx context.Context, in OccupancyOrderInput) (*OccupancyOrder, error) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 )
@@ -17,7 +18,9 @@ const ActionGetOrderDetail = "GetOrderDetail"
 // account of the international site.
 const CodeNotApplicable = "NotApplicable"
 
-// Payment statuses of an order. Paid and Cancelled are final.
+// Payment statuses of an order, as the older reference and QueryOrders
+// write them. The API's spelling varies (the SDK's text says "unpaid, paid,
+// canceled"): compare through OrderDetail's methods, never with ==.
 const (
 	PaymentPaid      = "Paid"
 	PaymentUnpaid    = "Unpaid"
@@ -40,71 +43,104 @@ type OrderDetail struct {
 	RequestID        string
 }
 
-// Final reports whether the payment status can no longer change.
+// Paid reports whether the order has been paid, in any letter case.
+func (d *OrderDetail) Paid() bool {
+	return d != nil && strings.EqualFold(d.PaymentStatus, PaymentPaid)
+}
+
+// Unpaid reports whether the order waits for payment, in any letter case.
+func (d *OrderDetail) Unpaid() bool {
+	return d != nil && strings.EqualFold(d.PaymentStatus, PaymentUnpaid)
+}
+
+// Voided reports whether the order was cancelled (voided), in either
+// spelling (Cancelled, canceled) and any letter case.
+func (d *OrderDetail) Voided() bool {
+	return d != nil && (strings.EqualFold(d.PaymentStatus, PaymentCancelled) || strings.EqualFold(d.PaymentStatus, "Canceled"))
+}
+
+// Final reports whether the payment status can no longer change: paid or
+// voided.
 func (d *OrderDetail) Final() bool {
-	return d != nil && (d.PaymentStatus == PaymentPaid || d.PaymentStatus == PaymentCancelled)
+	return d.Paid() || d.Voided()
 }
 
 // GetOrderDetail reads an order from the billing API. It returns nil and no
 // error when the billing system does not know the order (yet). Transient
-// failures are retried for at most maxWait (0: until ctx ends). When no
-// billing endpoint was configured and the API answers NotApplicable, the
-// client switches to the international site's endpoint for good and asks
-// there.
-func (c *Client) GetOrderDetail(ctx context.Context, orderID string, maxWait time.Duration) (*OrderDetail, error) {
+// failures are retried until ctx ends. An answer of HTTP 200 with Success
+// false is an *APIError. When no billing endpoint was configured and the
+// API answers NotApplicable, the client switches to the international
+// site's endpoint for good and asks there.
+func (c *Client) GetOrderDetail(ctx context.Context, orderID string) (*OrderDetail, error) {
 	for {
 		endpoint := c.billingEndpoint()
 		res, err := c.do(ctx, rpcCall{action: ActionGetOrderDetail, version: BillingAPIVersion, endpoint: endpoint,
-			query: map[string]string{"OrderId": orderID}, maxWait: maxWait})
+			query: map[string]string{"OrderId": orderID}})
+		var d *OrderDetail
+		if err == nil {
+			d, err = ParseOrderDetail([]byte(res.body), orderID)
+		}
 		var apiErr *APIError
-		if errors.As(err, &apiErr) && apiErr.Code == CodeNotApplicable && endpoint != InternationalBillingEndpoint && c.cfg.BillingEndpoint == "" {
-			c.switchToInternationalBilling()
-			continue
+		if errors.As(err, &apiErr) {
+			if res != nil {
+				// ParseOrderDetail's refusal: name the call.
+				apiErr.Action, apiErr.Attempts = ActionGetOrderDetail, res.attempts
+				if apiErr.RequestID == "" {
+					apiErr.RequestID = res.requestID
+				}
+			}
+			if apiErr.Code == CodeNotApplicable && endpoint != InternationalBillingEndpoint && c.cfg.BillingEndpoint == "" {
+				c.switchToInternationalBilling()
+				continue
+			}
 		}
 		if err != nil {
 			return nil, err
 		}
-		d, err := ParseOrderDetail([]byte(res.body), orderID)
 		if d != nil && d.RequestID == "" {
 			d.RequestID = res.requestID
 		}
-		return d, err
+		return d, nil
 	}
 }
 
-// AwaitPayment asks for the order until its payment status is final or
-// bound has passed (or ctx ends), waiting interval between questions. It
-// returns the last answer: nil when the billing system never showed the
-// order. An error means the billing API itself failed. The caller may bound
-// ctx by the same bound, so that a hanging attempt cannot outlast it.
-func (c *Client) AwaitPayment(ctx context.Context, orderID string, bound, interval time.Duration) (*OrderDetail, error) {
-	start := c.cfg.Now()
+// AwaitPayment asks for the order until its payment status is final or ctx
+// ends, waiting interval between questions. It returns the last answer (nil
+// when the billing system never showed the order) and: nil when the status
+// is final; ctx's error when ctx ended first (the last answer stands, for
+// the caller to name); the billing API's error when it failed for good.
+func (c *Client) AwaitPayment(ctx context.Context, orderID string, interval time.Duration) (*OrderDetail, error) {
 	var last *OrderDetail
 	for {
-		left := bound - c.cfg.Now().Sub(start)
-		d, err := c.GetOrderDetail(ctx, orderID, max(left, time.Millisecond))
-		if err != nil && ctx.Err() != nil && last != nil {
-			// The bound ended a question: the last answer stands.
-			return last, nil //nolint:nilerr // The deadline is the bound, not a failure.
+		d, err := c.GetOrderDetail(ctx, orderID)
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			if err == nil && d.Final() {
+				return d, nil
+			}
+			return last, ctxErr
 		}
-		if err != nil || d.Final() {
-			return d, err
+		if err != nil {
+			return last, err
 		}
-		last = d
-		if c.cfg.Now().Sub(start)+interval > bound {
+		if d.Final() {
 			return d, nil
 		}
-		if c.cfg.Sleep(ctx, interval) != nil {
-			return d, nil //nolint:nilerr // ctx ended the wait: the last answer stands.
+		last = d
+		if err := c.cfg.Sleep(ctx, interval); err != nil {
+			return last, err
 		}
 	}
 }
 
 // ParseOrderDetail reads the order orderID from a GetOrderDetail answer; it
-// returns nil when the answer lists no such order.
+// returns nil when the answer lists no such order, and an *APIError when
+// the answer says Success false.
 func ParseOrderDetail(body []byte, orderID string) (*OrderDetail, error) {
 	var resp struct {
 		RequestID string `json:"RequestId"`
+		Code      string
+		Message   string
+		Success   json.RawMessage
 		Data      struct {
 			OrderList struct {
 				Order []struct {
@@ -127,6 +163,10 @@ func ParseOrderDetail(body []byte, orderID string) (*OrderDetail, error) {
 	dec.UseNumber()
 	if err := dec.Decode(&resp); err != nil {
 		return nil, fmt.Errorf("the billing API's answer is not valid JSON: %w", err)
+	}
+	if ok := strings.Trim(string(bytes.TrimSpace(resp.Success)), `"`); strings.EqualFold(ok, "false") {
+		// A refusal in a success's clothes: HTTP 200, Success false.
+		return nil, &APIError{Action: ActionGetOrderDetail, HTTPStatus: http.StatusOK, Code: resp.Code, Message: resp.Message, RequestID: resp.RequestID}
 	}
 	for _, o := range resp.Data.OrderList.Order {
 		if o.OrderID.String() != orderID {

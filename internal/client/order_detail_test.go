@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"reflect"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -64,7 +65,7 @@ func TestGetOrderDetail_instanceIDShapes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, err := f.client.GetOrderDetail(context.Background(), o.OrderID, time.Second)
+		d, err := f.client.GetOrderDetail(context.Background(), o.OrderID)
 		if err != nil || d == nil {
 			t.Fatalf("%s: %+v, %v", format, d, err)
 		}
@@ -105,7 +106,7 @@ func TestGetOrderDetail_notApplicableSwitchesOnce(t *testing.T) {
 
 	c := newClient("")
 	for range 2 {
-		if _, err := c.GetOrderDetail(context.Background(), "1", time.Second); err != nil {
+		if _, err := c.GetOrderDetail(context.Background(), "1"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -119,29 +120,37 @@ func TestGetOrderDetail_notApplicableSwitchesOnce(t *testing.T) {
 	}
 
 	// A configured endpoint is never switched.
-	_, err = newClient("business.example.internal").GetOrderDetail(context.Background(), "1", time.Second)
+	_, err = newClient("business.example.internal").GetOrderDetail(context.Background(), "1")
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.Code != CodeNotApplicable {
 		t.Fatalf("err = %v, want the NotApplicable answer", err)
 	}
 }
 
-func TestAwaitPayment_stopsAtFinalStatusOrBound(t *testing.T) {
+func TestAwaitPayment_stopsAtFinalStatusOrContext(t *testing.T) {
 	f := newFixture(t, func(c *Config) { c.BillingEndpoint = c.Endpoint })
 	o, err := f.client.CreateOccupancyOrder(context.Background(), OccupancyOrderInput{PhysicalConnectionID: testPC, AutoPay: false, InstanceChargeType: ChargeTypePostPaid, ClientToken: "tok-await"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Unpaid: asked until the bound. The fixture's sleeper does not wait,
-	// so the bound is reached by the real clock; keep it short.
-	d, err := f.client.AwaitPayment(context.Background(), o.OrderID, 50*time.Millisecond, 10*time.Millisecond)
-	if err != nil || d == nil || d.PaymentStatus != PaymentUnpaid {
-		t.Fatalf("got %+v, %v; want Unpaid", d, err)
+	// Unpaid: asked until ctx ends (here after the third question); the
+	// last answer comes back with ctx's error.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var asked atomic.Int64
+	f.client.cfg.OnAttempt = func(_ context.Context, a Attempt) {
+		if a.Action == ActionGetOrderDetail && asked.Add(1) == 3 {
+			cancel()
+		}
+	}
+	d, err := f.client.AwaitPayment(ctx, o.OrderID, time.Second)
+	if !errors.Is(err, context.Canceled) || !d.Unpaid() || asked.Load() != 3 {
+		t.Fatalf("got %+v, %v after %d questions; want Unpaid and ctx's error after 3", d, err, asked.Load())
 	}
 	f.fake.SetPaymentStatus(o.OrderID, PaymentPaid)
-	before := len(f.fake.Requests())
-	d, err = f.client.AwaitPayment(context.Background(), o.OrderID, time.Minute, time.Second)
-	if err != nil || d.PaymentStatus != PaymentPaid || len(f.fake.Requests())-before != 1 {
-		t.Fatalf("got %+v, %v after %d requests; want Paid after one", d, err, len(f.fake.Requests())-before)
+	before := len(f.requests(ActionGetOrderDetail))
+	d, err = f.client.AwaitPayment(context.Background(), o.OrderID, time.Second)
+	if err != nil || !d.Paid() || len(f.requests(ActionGetOrderDetail))-before != 1 {
+		t.Fatalf("got %+v, %v after %d requests; want Paid after one", d, err, len(f.requests(ActionGetOrderDetail))-before)
 	}
 }

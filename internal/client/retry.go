@@ -18,7 +18,8 @@ type RetryPolicy struct {
 	InitialBackoff time.Duration
 	// MaxBackoff caps any one wait (default 5s).
 	MaxBackoff time.Duration
-	// MaxThrottleBackoff caps a wait after throttling (default 1s): the
+	// MaxThrottleBackoff caps a wait after throttling or a busy answer
+	// such as LastTokenProcessing (default 1s): the
 	// API throttles by rate, so a long wait only leaves the allowed rate
 	// unused (see make bench's storm). A server's retry-after still wins.
 	MaxThrottleBackoff time.Duration
@@ -150,7 +151,7 @@ func (c *Client) do(ctx context.Context, call rpcCall) (*rpcResult, error) {
 		}
 		var wait time.Duration
 		if v.retry && (c.backoff.MaxAttempts == 0 || n < c.backoff.MaxAttempts) {
-			wait = c.backoff.delay(n+1, v.throttled, v.retryAfter, c.cfg.Jitter)
+			wait = c.backoff.delay(n+1, v.throttled || v.busy, v.retryAfter, c.cfg.Jitter)
 		}
 		elapsed := c.cfg.Now().Sub(first)
 		if wait > 0 && !reached && elapsed+wait > c.backoff.UnreachableAfter {
@@ -158,9 +159,6 @@ func (c *Client) do(ctx context.Context, call rpcCall) (*rpcResult, error) {
 			return nil, &RequestError{Action: call.action, Kind: KindUnreachable, Endpoint: call.endpoint,
 				Msg: "the endpoint " + call.endpoint + " was not reached in " + elapsed.Round(time.Second).String() +
 					" (" + strconv.Itoa(n) + " attempt(s)); last failure: " + v.desc}
-		}
-		if wait > 0 && call.maxWait > 0 && elapsed+wait > call.maxWait {
-			wait = 0
 		}
 		a.RetryIn = wait
 		c.report(ctx, a)

@@ -39,9 +39,6 @@ type rpcCall struct {
 	// A call with a token may place something: a failure after a request
 	// was written is then an UnknownOutcomeError.
 	clientToken string
-	// maxWait bounds the call's retries for reads that must stay short;
-	// 0 means only the context and the policy bound them.
-	maxWait time.Duration
 }
 
 // rpcResult is a successful answer.
