@@ -56,11 +56,18 @@ func (c *Client) NewCircuitWatcher() *CircuitWatcher {
 	return &CircuitWatcher{c: c, waiters: map[*watchWaiter]struct{}{}, total: -1}
 }
 
+// DefaultCircuitPoll is AwaitStatus's poll interval when it is given none.
+const DefaultCircuitPoll = 5 * time.Second
+
 // AwaitStatus waits until the circuit id has the status want (compared
-// without regard to case), asking at least every poll, and returns it. When
+// without regard to case), asking at least every poll (DefaultCircuitPoll
+// when poll <= 0), and returns it. When
 // ctx ends first it returns the last circuit seen (nil if none) and ctx's
 // error, which also wraps the last round's failure if that round failed.
 func (w *CircuitWatcher) AwaitStatus(ctx context.Context, id, want string, poll time.Duration) (*PhysicalConnection, error) {
+	if poll <= 0 {
+		poll = DefaultCircuitPoll
+	}
 	me := &watchWaiter{ctx: ctx, id: id, poll: poll, update: make(chan struct{}, 1)}
 	w.mu.Lock()
 	now := w.c.cfg.Now()
@@ -135,7 +142,7 @@ func (w *CircuitWatcher) run() {
 			if next.IsZero() || me.due.Before(next) {
 				next = me.due
 			}
-			if lead == nil || later(me.ctx, lead.ctx) {
+			if lead == nil || better(me.ctx, lead.ctx) {
 				lead = me
 			}
 		}
