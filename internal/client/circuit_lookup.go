@@ -68,7 +68,7 @@ func (l *CircuitLookup) Lookup(ctx context.Context, id string) (*PhysicalConnect
 		call = &lookupCall{id: id, done: make(chan struct{}), ctx: ctx}
 		l.calls[id] = call
 		l.queue = append(l.queue, call)
-	} else if later(ctx, call.ctx) {
+	} else if better(ctx, call.ctx) {
 		call.ctx = ctx
 	}
 	call.waiters++
@@ -138,7 +138,7 @@ func (l *CircuitLookup) run() {
 		}
 		lead := batch[0]
 		for _, call := range batch[1:] {
-			if later(call.ctx, lead.ctx) {
+			if better(call.ctx, lead.ctx) {
 				lead = call
 			}
 		}
@@ -178,6 +178,7 @@ func (l *CircuitLookup) answer(ctx context.Context, batch []*lookupCall, total i
 
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.batch, l.cancel = nil, nil
 	if r.regionTotal >= 0 {
 		l.total = r.regionTotal
 	}

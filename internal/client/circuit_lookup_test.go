@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/pcorder/terraform-provider-alicloud/internal/fakealicloud"
 )
 
 // waiting returns how many callers wait on the lookup's questions.
@@ -268,5 +270,20 @@ func TestCircuitLookup_eachCallerWaitsWithinItsContext(t *testing.T) {
 	}
 	if n := len(f.requests(ActionDescribePhysicalConnections)); n != 1 {
 		t.Fatalf("%d requests, want 1", n)
+	}
+}
+
+// TestCircuitLookup_keepsTheRPCRetries: a throttled or failing lookup
+// request is retried by the RPC core, inside the one request in flight.
+func TestCircuitLookup_keepsTheRPCRetries(t *testing.T) {
+	f := newFixture(t, nil)
+	f.fake.InjectFor(ActionDescribePhysicalConnections,
+		fakealicloud.Fault{Kind: fakealicloud.Throttle}, fakealicloud.Fault{Kind: fakealicloud.Unavailable}, fakealicloud.Fault{Kind: fakealicloud.Reset})
+	pc, err := f.client.NewCircuitLookup().Lookup(context.Background(), testPC)
+	if err != nil || pc == nil || pc.ID != testPC {
+		t.Fatalf("got %+v, %v", pc, err)
+	}
+	if n := len(f.requests(ActionDescribePhysicalConnections)); n != 4 || len(f.sleeps) != 3 {
+		t.Fatalf("%d requests and %d waits, want 4 and 3", n, len(f.sleeps))
 	}
 }

@@ -86,6 +86,15 @@ func sharedContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithCancel(base)
 }
 
+// better reports whether a shared request should rather run under a than
+// under b: a has not ended and b has, or a's deadline is later.
+func better(a, b context.Context) bool {
+	if a.Err() != nil {
+		return false
+	}
+	return b.Err() != nil || later(a, b)
+}
+
 // later reports whether a's deadline is later than b's; no deadline is the
 // latest of all.
 func later(a, b context.Context) bool {

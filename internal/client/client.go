@@ -6,7 +6,14 @@
 // Every action goes through one RPC core: rpc.go builds and sends one
 // signed attempt, retry.go is the retry loop and its policy, classify.go
 // says what a failed attempt means, transport.go notes what reached the
-// wire. An action is one small file (occupancy_order.go, ...).
+// wire. An action is one small file (occupancy_order.go, ...). The one
+// deadline of every call is its context's.
+//
+// Above the core, the circuit reads shared by all resources of a provider
+// process: circuit_read.go picks the cheapest requests for a set of
+// circuit IDs (filters of 5 or the region's listing), circuit_lookup.go is
+// the plan-time CircuitLookup (batched, cached), circuit_watch.go the
+// apply-time CircuitWatcher (shared rounds until a status is reached).
 package client
 
 import (

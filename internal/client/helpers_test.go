@@ -192,37 +192,75 @@ func tokensSent(f *fakealicloud.Server) []string {
 	return out
 }
 
-// virtualClock is a clock that only sleeps move: Sleep advances it by the
-// wait and returns at once (with ctx's error if ctx has ended), so waits
-// cost no wall time and their length is visible.
-type virtualClock struct {
-	mu  sync.Mutex
-	now time.Time
+// manualClock is a clock that moves only when a test advances it. Sleep
+// returns once the clock has moved past its wait, or when ctx ends; the
+// test can wait until a number of goroutines sleep. No test timing then
+// depends on wall time.
+type manualClock struct {
+	mu       sync.Mutex
+	now      time.Time
+	sleepers int
+	moved    chan struct{} // closed and replaced on every advance
 }
 
-func newVirtualClock() *virtualClock {
-	return &virtualClock{now: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}
+func newManualClock() *manualClock {
+	return &manualClock{now: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), moved: make(chan struct{})}
 }
 
-func (v *virtualClock) Now() time.Time {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return v.now
+func (m *manualClock) Now() time.Time {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.now
 }
 
-func (v *virtualClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
+func (m *manualClock) Sleep(ctx context.Context, d time.Duration) error {
+	m.mu.Lock()
+	until := m.now.Add(d)
+	m.sleepers++
+	defer func() {
+		m.mu.Lock()
+		m.sleepers--
+		m.mu.Unlock()
+	}()
+	for {
+		if !m.now.Before(until) {
+			m.mu.Unlock()
+			return nil
+		}
+		moved := m.moved
+		m.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-moved:
+		}
+		m.mu.Lock()
 	}
-	v.mu.Lock()
-	v.now = v.now.Add(max(d, 0))
-	v.mu.Unlock()
-	// Let other goroutines run, as a real wait would.
-	time.Sleep(time.Microsecond)
-	return ctx.Err()
+}
+
+// advance moves the clock by d and wakes the sleepers.
+func (m *manualClock) advance(d time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.now = m.now.Add(d)
+	close(m.moved)
+	m.moved = make(chan struct{})
+}
+
+// awaitSleepers waits until n goroutines sleep on the clock.
+func (m *manualClock) awaitSleepers(n int) {
+	for {
+		m.mu.Lock()
+		got := m.sleepers
+		m.mu.Unlock()
+		if got == n {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // useClock makes a fixture's client run on clock.
-func useClock(clock *virtualClock) func(*Config) {
+func useClock(clock *manualClock) func(*Config) {
 	return func(c *Config) { c.Now, c.Sleep = clock.Now, clock.Sleep }
 }
