@@ -1,4 +1,4 @@
-package provider_test
+package provider
 
 import (
 	"bytes"
@@ -47,7 +47,7 @@ func TestAccBesideOfficial_localNames(t *testing.T) {
 	)
 
 	fake := fakealicloud.New(fakealicloud.Config{Credentials: map[string]fakealicloud.Credential{accessKey: {AccessKeySecret: secretKey}}})
-	fake.AddPhysicalConnection(pcID, region, "Enabled")
+	fake.AddPhysicalConnection(pcID, region, "Confirmed")
 	addr, err := fake.Start()
 	if err != nil {
 		t.Fatalf("starting the fake VPC API: %v", err)

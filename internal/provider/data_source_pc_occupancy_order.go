@@ -110,7 +110,7 @@ func (d *pcOccupancyOrderDataSource) Read(ctx context.Context, req datasource.Re
 	orderID := m.OrderID.ValueString()
 	rctx, cancel := context.WithTimeout(ctx, d.data.paymentWait)
 	defer cancel()
-	o, err := d.data.client.GetOrderDetail(rctx, orderID, d.data.paymentWait)
+	o, err := d.data.client.GetOrderDetail(rctx, orderID)
 	var apiErr *client.APIError
 	switch {
 	case err != nil && errors.As(err, &apiErr) && apiErr.Denied():

@@ -157,9 +157,9 @@ func newTestEnv(t *testing.T, opts ...envOption) *testEnv {
 	}
 	t.Cleanup(e.fake.Close)
 	e.addr = addr
-	e.fake.AddPhysicalConnection(testPCID, testRegion, "Enabled")
+	e.fake.AddPhysicalConnection(testPCID, testRegion, "Confirmed")
 	e.fake.AddPhysicalConnection(testPCID2, testRegion, "Complete")
-	e.fake.AddPhysicalConnection(testPCPending, testRegion, "Confirmed")
+	e.fake.AddPhysicalConnection(testPCPending, testRegion, "Allocated")
 	return e
 }
 

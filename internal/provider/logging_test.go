@@ -32,7 +32,7 @@ func TestAccProvider_traceLogHasNoSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(fake.Close)
-	fake.AddPhysicalConnection(testPCID, testRegion, "Enabled")
+	fake.AddPhysicalConnection(testPCID, testRegion, "Confirmed")
 	fake.Inject(fakealicloud.Fault{Kind: fakealicloud.Throttle}, fakealicloud.Fault{Kind: fakealicloud.LoseResponse})
 
 	dir := t.TempDir()

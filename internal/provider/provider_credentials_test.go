@@ -239,7 +239,7 @@ func TestAccProvider_profileRegionAndPrecedence(t *testing.T) {
 	skipUnlessAcc(t)
 	t.Parallel()
 	e := newCredEnv(t)
-	e.fake.AddPhysicalConnection("pc-inshanghai0000001", testRegion2, "Enabled")
+	e.fake.AddPhysicalConnection("pc-inshanghai0000001", testRegion2, "Confirmed")
 	file := writeProfileFile(t, t.TempDir())
 	// The profile's current profile "ak" has region cn-shanghai.
 	e.env["ALIBABA_CLOUD_CREDENTIALS_FILE"] = file

@@ -48,7 +48,7 @@ func TestAccProvider_credentialSources(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			e := newTestEnv(t)
-			e.fake.AddPhysicalConnection("pc-inshanghai0000001", testRegion2, "Enabled")
+			e.fake.AddPhysicalConnection("pc-inshanghai0000001", testRegion2, "Confirmed")
 			pc := testPCID
 			if tc.wantRegion == testRegion2 {
 				pc = "pc-inshanghai0000001"

@@ -40,7 +40,7 @@ func TestAccPCOccupancyOrder_circuitCheckFailsPlan(t *testing.T) {
 			case tc.status != "":
 				e.fake.AddPhysicalConnection(tc.pc, testRegion, tc.status)
 			case tc.name == "in another region":
-				e.fake.AddPhysicalConnection(tc.pc, testRegion2, "Enabled")
+				e.fake.AddPhysicalConnection(tc.pc, testRegion2, "Confirmed")
 			}
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: e.factories(),
@@ -96,28 +96,30 @@ func TestAccPCOccupancyOrder_circuitCheckWarns(t *testing.T) {
 }
 
 // TestAccPCOccupancyOrder_circuitCheckCost: a plan that creates 100 orders
-// on 3 circuits looks them up with one request (the region listing), and a
-// plan with an unknown circuit, or an unchanged plan, with none.
+// on 100 circuits of a region of 103 looks them up with the listing's 3
+// pages, and a plan with an unknown circuit, or an unchanged plan, with none.
 func TestAccPCOccupancyOrder_circuitCheckCost(t *testing.T) {
 	skipUnlessAcc(t)
-	t.Run("100 orders on 3 circuits", func(t *testing.T) {
+	t.Run("100 orders on 100 circuits", func(t *testing.T) {
 		t.Parallel()
 		e := newTestEnv(t)
-		w := newCLIWorkspace(t, e.cliProviderBlock()+fmt.Sprintf(`
-locals {
-  circuits = [%q, %q, %q]
-}
+		for i := range 100 {
+			e.fake.AddPhysicalConnection(fmt.Sprintf("pc-bulk%03d", i), testRegion, "Confirmed")
+		}
+		w := newCLIWorkspace(t, e.cliProviderBlock()+`
 resource "alicloud_pc_occupancy_order" "test" {
   count                  = 100
-  physical_connection_id = local.circuits[count.index %% 3]
+  physical_connection_id = format("pc-bulk%03d", count.index)
 }
-`, testPCID, testPCID2, testPCPending))
+`)
 		out := w.mustRun("plan", "-input=false", "-no-color")
 		if !strings.Contains(out, "100 to add") {
 			t.Fatalf("the plan does not add 100 orders:\n%s", tail([]byte(out)))
 		}
-		if n := e.lookups(); n < 1 || n > 2 {
-			t.Fatalf("the plan sent %d DescribePhysicalConnections, want 1 or 2", n)
+		// Three listing pages answer all 100; a filtered lookup of the
+		// first circuits may run before the rest of the plan asks.
+		if n := e.lookups(); n < 3 || n > 6 {
+			t.Fatalf("the plan sent %d DescribePhysicalConnections, want 3-6", n)
 		}
 		if len(e.fake.Requests()) != e.lookups() {
 			t.Fatalf("the plan sent other requests than the lookups: %d in all", len(e.fake.Requests()))

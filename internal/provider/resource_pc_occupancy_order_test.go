@@ -326,7 +326,7 @@ func TestAccPCOccupancyOrder_apiErrors(t *testing.T) {
 		wantErr    *regexp.Regexp
 	}{
 		{"not found", "pc-doesnotexist0000", regexp.MustCompile(`Physical Connection Not Found`)},
-		{"not allowed in state", testPCPending, regexp.MustCompile(`Physical Connection Not Ready For An Order`)},
+		{"under construction", testPCPending, regexp.MustCompile(`Physical Connection Not Waiting For Payment`)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -26,7 +26,7 @@ func TestAccProvider_https(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(fake.Close)
-	fake.AddPhysicalConnection(testPCID, testRegion, "Enabled")
+	fake.AddPhysicalConnection(testPCID, testRegion, "Confirmed")
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(certPEM) {
 		t.Fatal("the fake's certificate does not parse")
