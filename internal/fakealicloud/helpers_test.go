@@ -93,7 +93,7 @@ func (c *clock) Advance(d time.Duration) {
 }
 
 // newTestServer starts a server with two keys (one needing a token) and one
-// Enabled connection, on a fixed clock.
+// connection waiting for payment (Confirmed), on a fixed clock.
 func newTestServer(t *testing.T, mod func(*Config)) (*Server, string, *clock) {
 	t.Helper()
 	clk := &clock{t: time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)}
@@ -108,7 +108,7 @@ func newTestServer(t *testing.T, mod func(*Config)) (*Server, string, *clock) {
 		mod(&cfg)
 	}
 	s := New(cfg)
-	s.AddPhysicalConnection(testPC, testRegion, "Enabled")
+	s.AddPhysicalConnection(testPC, testRegion, StatusConfirmed)
 	return s, start(t, s), clk
 }
 
