@@ -8,24 +8,6 @@ import (
 	"time"
 )
 
-// orderDetails returns the orders of a GetOrderDetail answer, checking
-// that TotalCount counts them.
-func orderDetails(t *testing.T, r result) []orderDetail {
-	t.Helper()
-	a := decodeOK[orderDetailAnswer](t, r)
-	if !a.Success || a.Code != "Success" || a.Data.TotalCount != len(a.Data.OrderList.Order) {
-		t.Fatalf("answer %s", r.raw)
-	}
-	return a.Data.OrderList.Order
-}
-
-// placeOrder commits an order with orderParams changed by kv (see
-// withParams) and returns its ID.
-func placeOrder(t *testing.T, addr string, now time.Time, kv ...string) string {
-	t.Helper()
-	return wantOK(t, newCall(AlgorithmACS3, now, withParams(orderParams(""), kv...)).do(t, addr))
-}
-
 func TestGetOrderDetail_answer(t *testing.T) {
 	s, addr, clk := newTestServer(t, nil)
 	id := placeOrder(t, addr, clk.Now())

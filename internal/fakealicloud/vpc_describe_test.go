@@ -7,18 +7,6 @@ import (
 	"testing"
 )
 
-// connectionIDs returns the IDs listed by a DescribePhysicalConnections
-// answer and its TotalCount.
-func connectionIDs(t *testing.T, r result) ([]string, int) {
-	t.Helper()
-	a := decodeOK[describeAnswer](t, r)
-	var ids []string
-	for _, c := range a.PhysicalConnectionSet.PhysicalConnectionType {
-		ids = append(ids, c.PhysicalConnectionID)
-	}
-	return ids, a.TotalCount
-}
-
 func TestDescribePhysicalConnections_answer(t *testing.T) {
 	s, addr, clk := newTestServer(t, nil)
 	s.AddPhysicalConnection("pc-other-region", "cn-beijing", "Enabled")
