@@ -176,3 +176,36 @@ func TestDescribePhysicalConnections_invalid(t *testing.T) {
 		t.Errorf("%d requests recorded, want 16", n)
 	}
 }
+
+func TestSetUnlisted(t *testing.T) {
+	s, addr, clk := newTestServer(t, nil)
+	s.AddPhysicalConnection("pc-new", testRegion, StatusConfirmed)
+	s.SetUnlisted("pc-new", true)
+	list := func(filters map[string]string) string {
+		t.Helper()
+		p := map[string]string{"RegionId": testRegion}
+		for k, v := range filters {
+			p[k] = v
+		}
+		ids, total := connectionIDs(t, describeCall(clk.Now(), p).do(t, addr))
+		if total != len(ids) {
+			t.Errorf("TotalCount %d for %v", total, ids)
+		}
+		return strings.Join(ids, ",")
+	}
+	if got := list(nil); got != testPC {
+		t.Errorf("unfiltered: %s", got)
+	}
+	if got := list(map[string]string{"Filter.1.Key": "Status", "Filter.1.Value.1": StatusConfirmed}); got != testPC {
+		t.Errorf("by status: %s", got)
+	}
+	if got := list(map[string]string{"Filter.1.Key": "PhysicalConnectionId", "Filter.1.Value.1": "pc-new"}); got != "pc-new" {
+		t.Errorf("by ID: %s", got)
+	}
+	// It takes orders meanwhile.
+	placeOrder(t, addr, clk.Now(), "PhysicalConnectionId", "pc-new")
+	s.SetUnlisted("pc-new", false)
+	if got := list(nil); got != "pc-new,"+testPC {
+		t.Errorf("listed again: %s", got)
+	}
+}
