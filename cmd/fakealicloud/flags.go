@@ -95,7 +95,7 @@ func parseFlags(args []string, output io.Writer) (*options, error) {
 	})
 	fs.DurationVar(&o.enableLag, "enable-lag", fakealicloud.DefaultEnableLag, "how long after its order is paid a waiting circuit turns Enabled (a `duration`)")
 	fs.BoolVar(&o.postPaidRefused, "postpaid-refused", false, "refuse InstanceChargeType=PostPaid with InvalidPhysicalConnectionChargeType.Malformed, as the current reference lists PrePaid only")
-	fs.Func("transient", "answer the next N creates with a transient VPC code, as `CODE=N` (repeatable): "+strings.Join(fakealicloud.TransientCodes, ", ")+"; the LastTokenProcessing codes commit the first attempt's order", func(v string) error {
+	fs.Func("transient", "answer the next N creates with a transient VPC code, as `CODE=N` (repeatable, in order): "+strings.Join(fakealicloud.TransientCodes, ", ")+"; the LastTokenProcessing codes commit the first attempt's order", func(v string) error {
 		code, n, ok := strings.Cut(v, "=")
 		count, err := strconv.Atoi(n)
 		if !ok || err != nil || count < 1 || !slices.Contains(fakealicloud.TransientCodes, code) {

@@ -34,11 +34,10 @@ const (
 	Answer
 	// Processing, on ActionCreateOccupancyOrder only, processes the
 	// request normally and commits a new order, but answers Fault.Code (a
-	// LastTokenProcessing code) instead of it; replays of its client token
-	// are answered Fault.Code too until Fault.Times answers in all have said
-	// so, then the order. A request that replays or is refused is answered
-	// as without the fault. See InjectTransient. On other actions it does
-	// nothing.
+	// LastTokenProcessing code) instead of it; later replays of its client
+	// token answer the order. A request that replays or is refused is
+	// answered as without the fault. See InjectTransient. On other actions
+	// it does nothing.
 	Processing
 )
 
@@ -76,9 +75,6 @@ type Fault struct {
 	Delay time.Duration
 	// Code, for Answer and Processing, is the error code answered.
 	Code string
-	// Times, for Processing, is how many answers in all (the committing
-	// one included) say Code; less than 1 counts as 1.
-	Times int
 }
 
 // Inject appends faults to the queue of ActionCreateOccupancyOrder; see

@@ -64,19 +64,20 @@ func transientError(code string) *apiError {
 // OperationConflict, SystemBusy and ServiceUnavailable these are n Answer
 // faults: nothing is committed. For LastTokenProcessing and
 // OperationFailed.LastTokenProcessing it models the real meaning, "the last
-// request with this token is still being processed": one Processing fault,
-// so that the first attempt commits its order and is answered code, a retry
-// with the same ClientToken is answered code until n answers have said so,
-// then the order is answered; never a second order. It panics on another
-// code or n < 1: a programming error.
+// request with this token is still being processed": a Processing fault,
+// then n-1 Answer faults, so that the first attempt commits its order and is
+// answered code, the next n-1 attempts (retries with the same ClientToken)
+// are answered code, and the retry after them is answered the order; never
+// a second order. Faults queued after these apply to the attempts after
+// them. It panics on another code or n < 1: a programming error.
 func (s *Server) InjectTransient(code string, n int) {
 	a, ok := transientAnswers[code]
 	if !ok || n < 1 {
 		panic(fmt.Sprintf("fakealicloud: InjectTransient(%q, %d): want one of %v and n >= 1", code, n, TransientCodes))
 	}
+	faults := slices.Repeat([]Fault{{Kind: Answer, Code: code}}, n)
 	if a.committed {
-		s.Inject(Fault{Kind: Processing, Code: code, Times: n})
-		return
+		faults[0].Kind = Processing
 	}
-	s.Inject(slices.Repeat([]Fault{{Kind: Answer, Code: code}}, n)...)
+	s.Inject(faults...)
 }

@@ -59,6 +59,9 @@ func TestInjectTransient_lastTokenProcessing(t *testing.T) {
 			// the order is answered; never a second order.
 			for range 2 {
 				wantErr(t, newCall(AlgorithmRPC, clk.Now(), orderParams("tok")).do(t, addr), http.StatusBadRequest, code)
+				if rec := lastRequest(t, s); rec.Fault != "Answer" {
+					t.Errorf("record %+v", rec)
+				}
 			}
 			for range 2 {
 				if id := wantOK(t, newCall(AlgorithmRPC, clk.Now(), orderParams("tok")).do(t, addr)); id != orders[0].ID {
@@ -94,6 +97,17 @@ func TestInjectTransient_onceAndRefused(t *testing.T) {
 	}
 	if n := len(s.Orders()); n != 2 {
 		t.Errorf("%d orders, want 2", n)
+	}
+
+	// Faults queued after apply to the attempts after.
+	s.InjectTransient(CodeOperationFailedLastTokenProcessing, 2)
+	s.InjectTransient(CodeSystemBusy, 1)
+	for _, code := range []string{CodeOperationFailedLastTokenProcessing, CodeOperationFailedLastTokenProcessing, CodeSystemBusy} {
+		wantErr(t, newCall(AlgorithmACS3, clk.Now(), orderParams("c")).do(t, addr), http.StatusBadRequest, code)
+	}
+	wantOK(t, newCall(AlgorithmACS3, clk.Now(), orderParams("c")).do(t, addr))
+	if n := len(s.Orders()); n != 3 {
+		t.Errorf("%d orders, want 3", n)
 	}
 }
 

@@ -70,10 +70,6 @@ type physicalConnection struct {
 type tokenEntry struct {
 	params  map[string]string
 	orderID uint64
-	// processing is how many more replays are answered with code, an
-	// injected LastTokenProcessing (faults.go).
-	processing int
-	code       string
 }
 
 // AddPhysicalConnection adds (or replaces) a physical connection in a region
@@ -200,11 +196,6 @@ func (s *Server) placeOrder(p map[string]string, f *Fault) outcome {
 		if !maps.Equal(prev.params, p) {
 			return outcome{err: errorf(http.StatusBadRequest, "IdempotentParameterMismatch", "The request uses the same client token as a previous, but non-identical request.")}
 		}
-		if prev.processing > 0 {
-			prev.processing--
-			s.tokens[token] = prev
-			return outcome{err: transientError(prev.code)}
-		}
 		return s.orderAnswer(prev.orderID)
 	}
 	id := p["PhysicalConnectionId"]
@@ -230,16 +221,13 @@ func (s *Server) placeOrder(p map[string]string, f *Fault) outcome {
 	pc := s.connections[id]
 	pc.pending = append(pc.pending, order.ID)
 	s.connections[id] = pc
-	entry := tokenEntry{params: maps.Clone(p), orderID: orderID}
 	out := s.orderAnswer(orderID)
 	if f != nil {
-		// The order is committed and "still being processed": this answer
-		// and the next f.Times-1 replays of its token say so.
-		entry.processing, entry.code = max(f.Times, 1)-1, f.Code
+		// The order is committed and "still being processed".
 		out = outcome{err: transientError(f.Code)}
 	}
 	if token != "" {
-		s.tokens[token] = entry
+		s.tokens[token] = tokenEntry{params: maps.Clone(p), orderID: orderID}
 	}
 	out.drop = s.lossRate > 0 && s.lossRNG.Float64() < s.lossRate
 	return out
