@@ -2,7 +2,16 @@
 // internal/fakealicloud (VPC, billing and STS) on a loopback address, for
 // demos and manual tests.
 //
-//	fakealicloud -access-key AK -secret-key SK -connection pc-123:cn-hangzhou:Enabled -addr-file /tmp/addr
+//	fakealicloud -access-key AK -secret-key SK -connection pc-123:cn-hangzhou:Confirmed -addr-file /tmp/addr
+//
+// An occupancy order is taken only on a circuit that waits for payment, in
+// status Confirmed or Complete: make one with -connection pc-id:region:Confirmed.
+// An order placed with AutoPay=true (and enough balance) is paid at once and
+// the circuit turns Enabled after -enable-lag; an order placed with
+// AutoPay=false stays unpaid, and its circuit waiting, until it is paid by
+// hand, as in the console:
+//
+//	curl -X POST http://ADDR/_fake/orders/ID/pay
 //
 // Flags:
 //
@@ -13,8 +22,21 @@
 //	-addr-file FILE          write the listening address to FILE
 //	-order-id-as-string      answer Data.OrderId as a JSON string
 //	-connection pc-id:region:status[:business-status]
-//	                         a physical connection (repeatable); the business
-//	                         status defaults to Normal
+//	                         a physical connection (repeatable); Confirmed or
+//	                         Complete take orders; the business status
+//	                         defaults to Normal
+//	-region REGION           a region known without circuits (repeatable)
+//	-unlisted pc-id          leave the circuit out of listings not filtered by
+//	                         PhysicalConnectionId (repeatable)
+//	-enable-lag DURATION     how long after payment a waiting circuit turns
+//	                         Enabled (default 1s)
+//	-postpaid-refused        refuse InstanceChargeType=PostPaid, as the current
+//	                         reference lists PrePaid only
+//	-transient CODE=N        answer the next N creates with a transient VPC code
+//	                         (repeatable): LastTokenProcessing,
+//	                         OperationFailed.LastTokenProcessing (the first
+//	                         commits its order), OperationConflict, SystemBusy,
+//	                         ServiceUnavailable
 //	-balance-insufficient    cancel the orders placed with AutoPay=true, as an
 //	                         account without enough balance
 //	-billing-lag DURATION    how long after its commit an order shows in
@@ -22,7 +44,13 @@
 //	-billing-mode MODE       normal, forbidden (403 Forbidden.RAM) or
 //	                         not-applicable (400 NotApplicable, except on the
 //	                         international endpoint's host)
-//	-instance-ids-format F   the InstanceIDs of GetOrderDetail: plain, comma or json
+//	-instance-ids-format F   the InstanceIDs of GetOrderDetail: json (default),
+//	                         plain or comma
+//	-payment-spelling S      PaymentStatus as docs (Unpaid/Paid/Cancelled, the
+//	                         default), sdk (unpaid/paid/canceled) or canceled
+//	                         (Unpaid/Paid/Canceled)
+//	-order-detail-failure CODE[:MESSAGE]
+//	                         answer GetOrderDetail HTTP 200 with Success false
 //	-deny Action=Code        answer every request for Action with HTTP 403 and
 //	                         Code, such as CreatePhysicalConnectionOccupancyOrder=Forbidden.RAM
 //	                         (repeatable)
@@ -46,7 +74,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -67,81 +94,6 @@ func main() {
 	}
 }
 
-// connection is one -connection flag.
-type connection struct{ id, region, status, businessStatus string }
-
-// options are the command's flags.
-type options struct {
-	listen, accessKey, secretKey, token, addrFile string
-	orderIDAsString                               bool
-	connections                                   []connection
-	balanceInsufficient                           bool
-	billingLag                                    time.Duration
-	billingMode                                   fakealicloud.BillingMode
-	instanceIDs                                   fakealicloud.InstanceIDsFormat
-	deny                                          [][2]string // action, code
-	rateLimit                                     float64
-	burst                                         int
-}
-
-// parseFlags parses the command line; usage and errors go to output.
-func parseFlags(args []string, output io.Writer) (*options, error) {
-	o := &options{billingMode: fakealicloud.BillingNormal, instanceIDs: fakealicloud.InstanceIDsPlain}
-	fs := flag.NewFlagSet("fakealicloud", flag.ContinueOnError)
-	fs.SetOutput(output)
-	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "loopback `host:port` to listen on")
-	fs.StringVar(&o.accessKey, "access-key", "", "the AccessKeyId to accept (required)")
-	fs.StringVar(&o.secretKey, "secret-key", "", "its AccessKeySecret (required)")
-	fs.StringVar(&o.token, "security-token", "", "the SecurityToken requests must carry (optional)")
-	fs.StringVar(&o.addrFile, "addr-file", "", "write the listening address to this `file`")
-	fs.BoolVar(&o.orderIDAsString, "order-id-as-string", false, "answer Data.OrderId as a JSON string")
-	fs.Func("connection", "a physical connection as `pc-id:region:status[:business-status]` (repeatable; business status Normal by default)", func(v string) error {
-		parts := strings.Split(v, ":")
-		if len(parts) < 3 || len(parts) > 4 || slices.Contains(parts, "") {
-			return fmt.Errorf("want pc-id:region:status[:business-status], got %q", v)
-		}
-		c := connection{parts[0], parts[1], parts[2], fakealicloud.BusinessStatusNormal}
-		if len(parts) == 4 {
-			c.businessStatus = parts[3]
-		}
-		o.connections = append(o.connections, c)
-		return nil
-	})
-	fs.BoolVar(&o.balanceInsufficient, "balance-insufficient", false, "cancel the orders placed with AutoPay=true, as for an account without enough balance")
-	fs.DurationVar(&o.billingLag, "billing-lag", 0, "how long after its commit an order shows in GetOrderDetail (a `duration` such as 5s)")
-	fs.Func("billing-mode", "how GetOrderDetail answers, a `mode`: normal (default), forbidden (403 Forbidden.RAM) or not-applicable (400 NotApplicable, except to the host "+fakealicloud.InternationalBillingHost+")", func(v string) (err error) {
-		o.billingMode, err = fakealicloud.ParseBillingMode(v)
-		return err
-	})
-	fs.Func("instance-ids-format", "the shape of InstanceIDs in GetOrderDetail, a `format`: plain (default, pc-x), comma (pc-x,"+fakealicloud.ExtraInstanceID+") or json ([\"pc-x\"])", func(v string) (err error) {
-		o.instanceIDs, err = fakealicloud.ParseInstanceIDsFormat(v)
-		return err
-	})
-	fs.Func("deny", "answer every request for an action with HTTP 403 and a code, as `Action=Code` (repeatable), such as "+fakealicloud.ActionGetOrderDetail+"=Forbidden.RAM", func(v string) error {
-		action, code, ok := strings.Cut(v, "=")
-		if !ok || action == "" || code == "" {
-			return fmt.Errorf("want Action=Code, got %q", v)
-		}
-		o.deny = append(o.deny, [2]string{action, code})
-		return nil
-	})
-	fs.Float64Var(&o.rateLimit, "rate-limit", 0, "limit creates to `N` per second (0: no limit)")
-	fs.IntVar(&o.burst, "burst", 1, "the rate limit's burst `B`")
-	if err := fs.Parse(args); err != nil {
-		return nil, err
-	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected arguments %q", fs.Args())
-	}
-	if o.accessKey == "" || o.secretKey == "" {
-		return nil, fmt.Errorf("-access-key and -secret-key are required")
-	}
-	if o.rateLimit < 0 || o.burst < 1 {
-		return nil, fmt.Errorf("-rate-limit must be at least 0 and -burst at least 1")
-	}
-	return o, nil
-}
-
 // newServer returns a server set up as o says, logging to onRequest.
 func (o *options) newServer(onRequest func(fakealicloud.Request)) *fakealicloud.Server {
 	s := fakealicloud.New(fakealicloud.Config{
@@ -153,6 +105,19 @@ func (o *options) newServer(onRequest func(fakealicloud.Request)) *fakealicloud.
 		s.AddPhysicalConnection(c.id, c.region, c.status)
 		s.SetPhysicalConnectionBusinessStatus(c.id, c.businessStatus)
 	}
+	for _, r := range o.regions {
+		s.AddRegion(r)
+	}
+	for _, id := range o.unlisted {
+		s.SetUnlisted(id, true)
+	}
+	s.SetEnableLag(o.enableLag)
+	s.SetPostPaidRefused(o.postPaidRefused)
+	for _, tr := range o.transients {
+		s.InjectTransient(tr.code, tr.n)
+	}
+	s.SetPaymentSpelling(o.paymentSpelling)
+	s.SetOrderDetailFailure(o.failCode, o.failMessage)
 	s.SetBalanceSufficient(!o.balanceInsufficient)
 	s.SetBillingLag(o.billingLag)
 	s.SetBillingMode(o.billingMode)

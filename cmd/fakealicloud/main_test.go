@@ -35,6 +35,9 @@ func TestParseFlags(t *testing.T) {
 		"-balance-insufficient", "-billing-lag", "5s", "-billing-mode", "not-applicable", "-instance-ids-format", "json",
 		"-deny", "GetOrderDetail=Forbidden.RAM", "-deny", "DescribePhysicalConnections=NoPermission",
 		"-rate-limit", "2.5", "-burst", "3",
+		"-region", "cn-shanghai", "-unlisted", "pc-a", "-enable-lag", "3s", "-postpaid-refused",
+		"-transient", "LastTokenProcessing=2", "-transient", "SystemBusy=1", "-payment-spelling", "sdk",
+		"-order-detail-failure", "InternalError:busy: try later",
 	}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -49,6 +52,9 @@ func TestParseFlags(t *testing.T) {
 		billingMode: fakealicloud.BillingNotApplicable, instanceIDs: fakealicloud.InstanceIDsJSON,
 		deny:      [][2]string{{"GetOrderDetail", "Forbidden.RAM"}, {"DescribePhysicalConnections", "NoPermission"}},
 		rateLimit: 2.5, burst: 3,
+		regions: []string{"cn-shanghai"}, unlisted: []string{"pc-a"}, enableLag: 3 * time.Second, postPaidRefused: true,
+		transients:      []transient{{"LastTokenProcessing", 2}, {"SystemBusy", 1}},
+		paymentSpelling: fakealicloud.PaymentSpellingSDK, failCode: "InternalError", failMessage: "busy: try later",
 	}
 	if !reflect.DeepEqual(o, want) {
 		t.Errorf("options\n got %+v\nwant %+v", o, want)
@@ -59,7 +65,8 @@ func TestParseFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	want = &options{listen: "127.0.0.1:0", accessKey: testAK, secretKey: testSecret,
-		billingMode: fakealicloud.BillingNormal, instanceIDs: fakealicloud.InstanceIDsPlain, burst: 1}
+		billingMode: fakealicloud.BillingNormal, instanceIDs: fakealicloud.InstanceIDsJSON, burst: 1,
+		enableLag: fakealicloud.DefaultEnableLag, paymentSpelling: fakealicloud.PaymentSpellingDocs}
 	if !reflect.DeepEqual(o, want) {
 		t.Errorf("defaults\n got %+v\nwant %+v", o, want)
 	}
@@ -86,6 +93,12 @@ func TestParseFlags_errors(t *testing.T) {
 		{append([]string{"-billing-lag", "5"}, keys...), "invalid value"},
 		{append([]string{"-rate-limit", "-1"}, keys...), "-rate-limit must be at least 0"},
 		{append([]string{"-rate-limit", "5", "-burst", "0"}, keys...), "-burst at least 1"},
+		{append([]string{"-enable-lag", "-1s"}, keys...), "-enable-lag must be at least 0"},
+		{append([]string{"-transient", "SystemBusy"}, keys...), "want CODE=N"},
+		{append([]string{"-transient", "SystemBusy=0"}, keys...), "want CODE=N"},
+		{append([]string{"-transient", "Throttling=1"}, keys...), "want CODE=N"},
+		{append([]string{"-payment-spelling", "upper"}, keys...), `unknown payment spelling "upper"`},
+		{append([]string{"-order-detail-failure", ":message"}, keys...), "want CODE[:MESSAGE]"},
 	} {
 		if _, err := parseFlags(tc.args, io.Discard); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: %v, want %q", tc.args, err, tc.want)
@@ -99,9 +112,16 @@ func TestHelpListsEveryFlag(t *testing.T) {
 		t.Fatalf("-h: %v", err)
 	}
 	for _, name := range []string{"listen", "access-key", "secret-key", "security-token", "addr-file", "order-id-as-string",
-		"connection", "balance-insufficient", "billing-lag", "billing-mode", "instance-ids-format", "deny", "rate-limit", "burst"} {
+		"connection", "balance-insufficient", "billing-lag", "billing-mode", "instance-ids-format", "deny", "rate-limit", "burst",
+		"region", "unlisted", "enable-lag", "postpaid-refused", "transient", "payment-spelling", "order-detail-failure"} {
 		if !strings.Contains(out.String(), "\n  -"+name+" ") && !strings.Contains(out.String(), "\n  -"+name+"\n") {
 			t.Errorf("-h does not list -%s:\n%s", name, out.String())
+		}
+	}
+	// It says how to get a circuit that takes an order, and how to pay.
+	for _, want := range []string{"-connection pc-id:region:Confirmed", "curl -X POST http://ADDR/_fake/orders/ID/pay"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("-h does not say %q:\n%s", want, out.String())
 		}
 	}
 }
@@ -175,7 +195,7 @@ func TestRun(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"-access-key", testAK, "-secret-key", testSecret, "-security-token", testToken, "-addr-file", addrFile,
-			"-connection", "pc-ok:cn-hangzhou:Enabled", "-connection", "pc-locked:cn-hangzhou:Enabled:FinancialLocked",
+			"-connection", "pc-ok:cn-hangzhou:Confirmed", "-connection", "pc-locked:cn-hangzhou:Complete:FinancialLocked",
 			"-billing-mode", "not-applicable", "-deny", "DescribePhysicalConnections=Forbidden.RAM", "-rate-limit", "0.001", "-burst", "2",
 			"-balance-insufficient", "-billing-lag", "1h", "-instance-ids-format", "comma"}, &stdout, io.Discard)
 	}()
@@ -197,7 +217,7 @@ func TestRun(t *testing.T) {
 		{fakealicloud.ActionCreateOccupancyOrder, fakealicloud.APIVersion,
 			map[string]string{"RegionId": "cn-hangzhou", "PhysicalConnectionId": "pc-ok", "AutoPay": "true"}, 200, ""},
 		{fakealicloud.ActionCreateOccupancyOrder, fakealicloud.APIVersion,
-			map[string]string{"RegionId": "cn-hangzhou", "PhysicalConnectionId": "pc-locked"}, 400, "Forbidden.BusinessStatus"},
+			map[string]string{"RegionId": "cn-hangzhou", "PhysicalConnectionId": "pc-locked"}, 400, "INSTANCE.STATUS.NOT.ALLOW"},
 		{fakealicloud.ActionDescribePhysicalConnections, fakealicloud.APIVersion, map[string]string{"RegionId": "cn-hangzhou"}, 403, "Forbidden.RAM"},
 		{fakealicloud.ActionGetOrderDetail, fakealicloud.BillingAPIVersion, map[string]string{"OrderId": "203167309740138"}, 400, "NotApplicable"},
 	} {
@@ -241,7 +261,7 @@ func TestRun(t *testing.T) {
 	}
 	log := stdout.String()
 	for _, want := range []string{addr + "\n", "CreatePhysicalConnectionOccupancyOrder (HMAC-SHA1, key " + testAK + ", host " + addr + "):",
-		"-> HTTP 200 order 203167309740138", "-> HTTP 400 Forbidden.BusinessStatus", "-> HTTP 403 Forbidden.RAM", "-> HTTP 400 NotApplicable"} {
+		"-> HTTP 200 order 203167309740138", "-> HTTP 400 INSTANCE.STATUS.NOT.ALLOW", "-> HTTP 403 Forbidden.RAM", "-> HTTP 400 NotApplicable"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("the log lacks %q:\n%s", want, log)
 		}
@@ -255,7 +275,7 @@ func TestRun(t *testing.T) {
 
 func TestNewServer_instanceIDsFormat(t *testing.T) {
 	o, err := parseFlags([]string{"-access-key", testAK, "-secret-key", testSecret, "-security-token", testToken,
-		"-connection", "pc-ok:cn-hangzhou:Enabled", "-instance-ids-format", "comma"}, io.Discard)
+		"-connection", "pc-ok:cn-hangzhou:Complete", "-instance-ids-format", "comma"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

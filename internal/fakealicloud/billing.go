@@ -25,7 +25,8 @@ const BillingHostID = "business.aliyuncs.com"
 // are answered normally.
 const InternationalBillingHost = "business.ap-southeast-1.aliyuncs.com"
 
-// Payment statuses of an order, as GetOrderDetail shows them.
+// Payment statuses of an order, as the fake records them and GetOrderDetail
+// shows them by default (PaymentSpellingDocs; see SetPaymentSpelling).
 const (
 	PaymentPaid      = "Paid"
 	PaymentUnpaid    = "Unpaid"
@@ -54,13 +55,15 @@ const (
 type InstanceIDsFormat string
 
 const (
-	// InstanceIDsPlain is the physical connection ID alone: "pc-x" (the
-	// default).
+	// InstanceIDsPlain is the physical connection ID alone: "pc-x".
 	InstanceIDsPlain InstanceIDsFormat = "plain"
 	// InstanceIDsComma is a comma-separated list, the physical connection
 	// ID first, then ExtraInstanceID: "pc-x,i-extra".
 	InstanceIDsComma InstanceIDsFormat = "comma"
-	// InstanceIDsJSON is a JSON array in the string: `["pc-x"]`.
+	// InstanceIDsJSON is a JSON array in the string: `["pc-x"]` (the
+	// default), as the SDK model's example writes it
+	// (alibabacloud-go/bssopenapi-20171214, GetOrderDetail's
+	// Data.OrderList.Order.InstanceIDs; NOTES.md).
 	InstanceIDsJSON InstanceIDsFormat = "json"
 )
 
@@ -118,6 +121,9 @@ type BillingOrder struct {
 // billingState is what the billing fake knows. The Server's mu guards it.
 type billingState struct {
 	mode         BillingMode
+	spelling     PaymentSpelling
+	failCode     string // SetOrderDetailFailure
+	failMessage  string
 	format       InstanceIDsFormat
 	lag          time.Duration
 	insufficient bool
@@ -132,7 +138,7 @@ type bill struct {
 }
 
 func newBillingState() billingState {
-	return billingState{mode: BillingNormal, format: InstanceIDsPlain, bills: make(map[string]*bill)}
+	return billingState{mode: BillingNormal, format: InstanceIDsJSON, spelling: PaymentSpellingDocs, bills: make(map[string]*bill)}
 }
 
 // commit records the bill of an order just committed, at index in
@@ -201,10 +207,12 @@ func (s *Server) SetBalanceSufficient(ok bool) {
 }
 
 // SetPaymentStatus changes the payment status of a committed order, as when
-// its owner pays it in the console (PaymentPaid, which sets its PaymentTime
-// to Config.Now) or it is cancelled. Any status is accepted, so that a client
-// can be tested against unexpected ones. It does nothing for an unknown
-// order.
+// its owner pays it in the console (PaymentPaid, in any case, which sets its
+// PaymentTime to Config.Now and so enables its waiting circuit after the
+// enable lag, see SetEnableLag) or it is cancelled. Any status is accepted,
+// so that a client can be tested against unexpected ones; GetOrderDetail
+// writes the three PaymentStatus constants in the PaymentSpelling set, any
+// other status as given. It does nothing for an unknown order.
 func (s *Server) SetPaymentStatus(orderID, status string) {
 	s.setPaymentStatus(orderID, status)
 }
@@ -218,7 +226,7 @@ func (s *Server) setPaymentStatus(orderID, status string) bool {
 		return false
 	}
 	bl.status, bl.paid = status, time.Time{}
-	if status == PaymentPaid {
+	if isPaid(status) {
 		bl.paid = s.cfg.Now()
 	}
 	return true

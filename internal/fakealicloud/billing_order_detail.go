@@ -54,7 +54,9 @@ type orderDetail struct {
 }
 
 // getOrderDetail answers GetOrderDetail: the order OrderId, or an empty
-// list when it is unknown or not shown yet (SetBillingLag). An order sent
+// list when it is unknown or not shown yet (SetBillingLag); HTTP 200 with
+// Success false in SetOrderDetailFailure's mode; PaymentStatus in the
+// PaymentSpelling set. An order sent
 // without InstanceChargeType is billed as PostPaid (PayAsYouGo).
 func (s *Server) getOrderDetail(_ *Request, p map[string]string) outcome {
 	id := p["OrderId"]
@@ -66,8 +68,13 @@ func (s *Server) getOrderDetail(_ *Request, p map[string]string) outcome {
 	a.Data.OrderList.Order = []orderDetail{}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if f := s.billing.failure(); f != nil {
+		return *f
+	}
 	if bo, ok := s.billingOrder(id); ok && !s.cfg.Now().Before(bo.CreateTime.Add(s.billing.lag)) {
-		a.Data.OrderList.Order = append(a.Data.OrderList.Order, bo.detail(s.billing.format))
+		d := bo.detail(s.billing.format)
+		d.PaymentStatus = s.billing.spelling.spell(d.PaymentStatus)
+		a.Data.OrderList.Order = append(a.Data.OrderList.Order, d)
 	}
 	a.Data.TotalCount = len(a.Data.OrderList.Order)
 	return outcome{answer: a}

@@ -8,24 +8,6 @@ import (
 	"time"
 )
 
-// orderDetails returns the orders of a GetOrderDetail answer, checking
-// that TotalCount counts them.
-func orderDetails(t *testing.T, r result) []orderDetail {
-	t.Helper()
-	a := decodeOK[orderDetailAnswer](t, r)
-	if !a.Success || a.Code != "Success" || a.Data.TotalCount != len(a.Data.OrderList.Order) {
-		t.Fatalf("answer %s", r.raw)
-	}
-	return a.Data.OrderList.Order
-}
-
-// placeOrder commits an order with orderParams changed by kv (see
-// withParams) and returns its ID.
-func placeOrder(t *testing.T, addr string, now time.Time, kv ...string) string {
-	t.Helper()
-	return wantOK(t, newCall(AlgorithmACS3, now, withParams(orderParams(""), kv...)).do(t, addr))
-}
-
 func TestGetOrderDetail_answer(t *testing.T) {
 	s, addr, clk := newTestServer(t, nil)
 	id := placeOrder(t, addr, clk.Now())
@@ -37,7 +19,7 @@ func TestGetOrderDetail_answer(t *testing.T) {
 		`"PaymentStatus":"Paid","PaymentTime":"2025-03-04T05:06:07Z","CreateTime":"2025-03-04T05:06:07Z","UsageStartTime":"2025-03-04T05:06:07Z",`+
 		`"UsageEndTime":"2025-04-04T05:06:07Z","OrderType":"New","SubscriptionType":"Subscription","PretaxAmount":"1000.00",`+
 		`"PretaxGrossAmount":"1000.00","AfterTaxAmount":"1000.00","Tax":"0.00","Currency":"CNY","PaymentCurrency":"CNY","ProductCode":"vpc",`+
-		`"ProductType":"vpc_pc_occupancy","Region":"cn-hangzhou","Quantity":"1","InstanceIDs":"pc-test1"}]}}}`, r.requestID)
+		`"ProductType":"vpc_pc_occupancy","Region":"cn-hangzhou","Quantity":"1","InstanceIDs":"[\"pc-test1\"]"}]}}}`, r.requestID)
 	if r.raw != want {
 		t.Errorf("answer\n got %s\nwant %s", r.raw, want)
 	}
@@ -191,6 +173,10 @@ func TestSetBillingLag(t *testing.T) {
 func TestSetInstanceIDsFormat(t *testing.T) {
 	s, addr, clk := newTestServer(t, nil)
 	id := placeOrder(t, addr, clk.Now())
+	// The default is the SDK example's JSON array in a string.
+	if got := orderDetails(t, orderDetailCall(clk.Now(), id).do(t, addr))[0].InstanceIDs; got != `["pc-test1"]` {
+		t.Errorf("default InstanceIDs %q", got)
+	}
 	for _, tc := range []struct {
 		format InstanceIDsFormat
 		want   string

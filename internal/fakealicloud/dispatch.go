@@ -194,14 +194,20 @@ func (s *Server) process(r *http.Request, rec *Request) outcome {
 			return outcome{err: throttled()}
 		}
 	}
-	stop, drop := s.applyFault(r.Context(), s.takeFault(rec))
+	f := s.takeFault(rec)
+	stop, drop := s.applyFault(r.Context(), f)
 	if stop != nil {
 		return *stop
 	}
 	if rec.Version != spec.version {
 		return outcome{err: invalidVersion(), drop: drop}
 	}
-	out := spec.run(s, rec, params)
+	var out outcome
+	if f != nil && f.Kind == Processing && rec.Action == ActionCreateOccupancyOrder {
+		out = s.placeOrder(params, f)
+	} else {
+		out = spec.run(s, rec, params)
+	}
 	out.drop = out.drop || drop
 	return out
 }

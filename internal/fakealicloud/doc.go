@@ -5,20 +5,41 @@
 //
 // What it fakes, by file:
 //
-//   - vpc.go and vpc_describe.go: the VPC API (version 2016-04-28) on
-//     physical connections registered with AddPhysicalConnection, each with
-//     a status and a business status:
-//     CreatePhysicalConnectionOccupancyOrder, with ClientToken idempotency
-//     and the order terms AutoPay, InstanceChargeType, Period, PricingCycle,
-//     AutoRenew and AutoRenewDuration; and DescribePhysicalConnections, with
-//     Filter.N.Key/Filter.N.Value.M filters and pages.
+//   - vpc.go, vpc_validate.go and vpc_describe.go: the VPC API (version
+//     2016-04-28) on physical connections registered with
+//     AddPhysicalConnection, each with a status (the Status constants) and
+//     a business status: CreatePhysicalConnectionOccupancyOrder, taken only
+//     while the circuit waits for payment (StatusConfirmed or
+//     StatusComplete), with ClientToken idempotency checked before the
+//     state, the documented error codes (InvalidPhysicalConnection*.Malformed,
+//     Period 1-9 months or 1-5 years, Forbidden.NotAllowedInState for
+//     Enabled, IncorrectStatus.PhysicalConnection for other states,
+//     INSTANCE.STATUS.NOT.ALLOW for a locked circuit, 404
+//     InvalidRegionId.NotFound and InvalidPhysicalConnectionId.NotFound)
+//     and the order terms AutoPay, InstanceChargeType (SetPostPaidRefused
+//     for the current reference's PrePaid only), Period, PricingCycle,
+//     AutoRenew and AutoRenewDuration; and DescribePhysicalConnections,
+//     with the eight documented Filter.N.Key values (404
+//     InvalidFilterKey.ValueNotSupported for others), at most 5 filters of
+//     5 values, pages of 1-50 (default 10), and circuits left out of
+//     unfiltered listings (SetUnlisted). Each rule names its source in a
+//     comment.
+//   - lifecycle.go: the circuit's life cycle. An order that is paid (its
+//     billing status Paid: auto-paid with enough balance, paid by hand at
+//     POST /_fake/orders/{id}/pay, or SetPaymentStatus) turns its waiting
+//     circuit Enabled once Config.Now reaches its payment time plus the
+//     enable lag (SetEnableLag, DefaultEnableLag), evaluated lazily when
+//     the circuit is read; an unpaid or voided order leaves it waiting.
 //   - billing.go and billing_order_detail.go: the billing API (BssOpenApi,
 //     version 2017-12-14) action GetOrderDetail, showing every committed
 //     order with a payment status that follows AutoPay and the balance
 //     (SetBalanceSufficient) and can be changed later (SetPaymentStatus), a
 //     lag before an order shows (SetBillingLag), three shapes of InstanceIDs
-//     (SetInstanceIDsFormat), and the refusals of an account without
-//     permission or of the wrong site (SetBillingMode).
+//     (SetInstanceIDsFormat; the SDK example's JSON array by default), and
+//     the refusals of an account without permission or of the wrong site
+//     (SetBillingMode). billing_modes.go: the spellings of PaymentStatus
+//     (SetPaymentSpelling) and answers with Success false
+//     (SetOrderDetailFailure).
 //   - sts.go and credentials.go: the parts of STS (version 2015-04-01) that
 //     github.com/aliyun/credentials-go uses: AssumeRole (signed) for roles
 //     registered with AddRole, the anonymous AssumeRoleWithOIDC for tokens
@@ -35,9 +56,12 @@
 //     with timestamps, nonces and security tokens, for every action but
 //     AssumeRoleWithOIDC; and Deny, which refuses an action as a RAM policy
 //     without the permission does.
-//   - faults.go: faults injected per action (throttling, 5xx, lost
-//     responses, slow answers, connection resets), random response loss and
-//     a rate limit on the create.
+//   - faults.go and transient.go: faults injected per action (throttling,
+//     5xx, lost responses, slow answers, connection resets, any error code),
+//     the transient VPC answers the official provider retries
+//     (InjectTransient; LastTokenProcessing commits the first attempt's
+//     order and answers its token's retries until done), random response
+//     loss and a rate limit on the create.
 //   - records.go: every API request is recorded, accepted or not, with the
 //     Host it was sent to (Requests); vpc.go records every committed order
 //     (Orders) and billing.go its payment (BillingOrders).

@@ -26,7 +26,11 @@ type errorBody struct {
 	Recommend string
 }
 
-// invalidParameter is the answer to a parameter with a wrong value.
+// invalidParameter is the answer to a parameter with a wrong value that its
+// action's page gives no code for. InvalidParameter and MissingParameter,
+// both HTTP 400, are Alibaba Cloud's common error codes
+// (https://developer.aliyun.com/ask/209782); the actions' own codes come
+// first where a page documents one (vpc_validate.go, vpc_describe.go).
 func invalidParameter(name string) *apiError {
 	return errorf(http.StatusBadRequest, "InvalidParameter", `The specified parameter "`+name+`" is not valid.`)
 }

@@ -28,6 +28,17 @@ const (
 	// Reset closes the connection (with a TCP reset) before processing the
 	// request. Nothing is committed.
 	Reset
+	// Answer answers the error Fault.Code (with the HTTP status and message
+	// of TransientCodes for theirs, otherwise HTTP 400) instead of the
+	// action. Nothing is committed.
+	Answer
+	// Processing, on ActionCreateOccupancyOrder only, processes the
+	// request normally and commits a new order, but answers Fault.Code (a
+	// LastTokenProcessing code) instead of it; later replays of its client
+	// token answer the order. A request that replays or is refused is
+	// answered as without the fault. See InjectTransient. On other actions
+	// it does nothing.
+	Processing
 )
 
 // String returns the name of the fault kind.
@@ -45,6 +56,10 @@ func (k FaultKind) String() string {
 		return "Slow"
 	case Reset:
 		return "Reset"
+	case Answer:
+		return "Answer"
+	case Processing:
+		return "Processing"
 	}
 	return fmt.Sprintf("FaultKind(%d)", int(k))
 }
@@ -58,6 +73,8 @@ type Fault struct {
 	RetryAfter time.Duration
 	// Delay, for Slow, is how long the answer is held back.
 	Delay time.Duration
+	// Code, for Answer and Processing, is the error code answered.
+	Code string
 }
 
 // Inject appends faults to the queue of ActionCreateOccupancyOrder; see
@@ -165,6 +182,8 @@ func (s *Server) applyFault(ctx context.Context, f *Fault) (stop *outcome, drop 
 		return &outcome{err: errorf(http.StatusInternalServerError, "InternalError", "The request processing has failed due to some unknown error, exception or failure.")}, false
 	case Reset:
 		return &outcome{reset: true}, false
+	case Answer:
+		return &outcome{err: transientError(f.Code)}, false
 	case Slow:
 		s.wait(ctx, f.Delay)
 	case LoseResponse:

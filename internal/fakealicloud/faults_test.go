@@ -164,7 +164,7 @@ func TestLossRate(t *testing.T) {
 	wantOK(t, newCall(AlgorithmACS3, clk.Now(), orderParams("tok")).do(t, addr))
 	s.SetLossRate(1, 1)
 	wantOK(t, newCall(AlgorithmACS3, clk.Now(), orderParams("tok")).do(t, addr))
-	wantErr(t, newCall(AlgorithmACS3, clk.Now(), map[string]string{"RegionId": testRegion}).do(t, addr), 400, "MissingPhysicalConnectionId")
+	wantErr(t, newCall(AlgorithmACS3, clk.Now(), map[string]string{"RegionId": testRegion}).do(t, addr), 400, "MissingParameter")
 	if r := newCall(AlgorithmACS3, clk.Now(), orderParams("new")).do(t, addr); r.err == nil {
 		t.Errorf("loss rate 1 answered %d", r.status)
 	}

@@ -93,7 +93,7 @@ func (c *clock) Advance(d time.Duration) {
 }
 
 // newTestServer starts a server with two keys (one needing a token) and one
-// Enabled connection, on a fixed clock.
+// connection waiting for payment (Confirmed), on a fixed clock.
 func newTestServer(t *testing.T, mod func(*Config)) (*Server, string, *clock) {
 	t.Helper()
 	clk := &clock{t: time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)}
@@ -108,7 +108,7 @@ func newTestServer(t *testing.T, mod func(*Config)) (*Server, string, *clock) {
 		mod(&cfg)
 	}
 	s := New(cfg)
-	s.AddPhysicalConnection(testPC, testRegion, "Enabled")
+	s.AddPhysicalConnection(testPC, testRegion, StatusConfirmed)
 	return s, start(t, s), clk
 }
 
@@ -478,4 +478,46 @@ func sdkCallAction(t *testing.T, cfg *openapi.Config, action, version string, pa
 		ReqBodyType: dara.String("formData"),
 		BodyType:    dara.String("string"),
 	}, req, &dara.RuntimeOptions{})
+}
+
+// orderDetails returns the orders of a GetOrderDetail answer, checking
+// that TotalCount counts them.
+func orderDetails(t *testing.T, r result) []orderDetail {
+	t.Helper()
+	a := decodeOK[orderDetailAnswer](t, r)
+	if !a.Success || a.Code != "Success" || a.Data.TotalCount != len(a.Data.OrderList.Order) {
+		t.Fatalf("answer %s", r.raw)
+	}
+	return a.Data.OrderList.Order
+}
+
+// placeOrder commits an order with orderParams changed by kv (see
+// withParams) and returns its ID.
+func placeOrder(t *testing.T, addr string, now time.Time, kv ...string) string {
+	t.Helper()
+	return wantOK(t, newCall(AlgorithmACS3, now, withParams(orderParams(""), kv...)).do(t, addr))
+}
+
+// connectionIDs returns the IDs listed by a DescribePhysicalConnections
+// answer and its TotalCount.
+func connectionIDs(t *testing.T, r result) ([]string, int) {
+	t.Helper()
+	a := decodeOK[describeAnswer](t, r)
+	var ids []string
+	for _, c := range a.PhysicalConnectionSet.PhysicalConnectionType {
+		ids = append(ids, c.PhysicalConnectionID)
+	}
+	return ids, a.TotalCount
+}
+
+// describeConnection returns circuit id as DescribePhysicalConnections
+// filtered by its ID shows it in testRegion.
+func describeConnection(t *testing.T, addr string, now time.Time, id string) connectionAnswer {
+	t.Helper()
+	a := decodeOK[describeAnswer](t, describeCall(now, map[string]string{"RegionId": testRegion,
+		"Filter.1.Key": "PhysicalConnectionId", "Filter.1.Value.1": id}).do(t, addr))
+	if len(a.PhysicalConnectionSet.PhysicalConnectionType) != 1 {
+		t.Fatalf("%s is not listed: %+v", id, a)
+	}
+	return a.PhysicalConnectionSet.PhysicalConnectionType[0]
 }

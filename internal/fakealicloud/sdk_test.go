@@ -17,7 +17,7 @@ func TestSDKCompatibility(t *testing.T) {
 		testAK: {AccessKeySecret: testSecret},
 		stsAK:  {AccessKeySecret: stsSecret, SecurityToken: stsToken},
 	}})
-	s.AddPhysicalConnection(testPC, testRegion, "Enabled")
+	s.AddPhysicalConnection(testPC, testRegion, StatusConfirmed)
 	addr := start(t, s)
 
 	n := 0
@@ -81,7 +81,7 @@ func TestSDKCompatibility(t *testing.T) {
 // SDK's Ca option.
 func TestSDKOverTLS(t *testing.T) {
 	s := New(Config{Credentials: map[string]Credential{testAK: {AccessKeySecret: testSecret}}, TLSCertificate: &testCert})
-	s.AddPhysicalConnection(testPC, testRegion, "Enabled")
+	s.AddPhysicalConnection(testPC, testRegion, StatusConfirmed)
 	addr := startTLS(t, s)
 	for i, ca := range []string{"", string(testCertPEM)} {
 		cfg := sdkConfig(addr, "HTTPS", testAK, testSecret, "", "")
@@ -101,7 +101,7 @@ func TestSDKOverTLS(t *testing.T) {
 // GetOrderDetail with the real SDK, with both signature algorithms.
 func TestSDKOtherActions(t *testing.T) {
 	s := New(Config{Credentials: map[string]Credential{testAK: {AccessKeySecret: testSecret}}})
-	s.AddPhysicalConnection(testPC, testRegion, "Enabled")
+	s.AddPhysicalConnection(testPC, testRegion, StatusConfirmed)
 	s.AddPhysicalConnection("pc-test2", testRegion, "Terminated")
 	addr := start(t, s)
 	for _, algorithm := range []string{"", "v2"} {

@@ -75,6 +75,9 @@ type Server struct {
 	issued      []IssuedCredential
 	servers     []*http.Server
 	connections map[string]physicalConnection
+	regions     map[string]bool // known without a circuit (AddRegion)
+	enableLag   time.Duration
+	postPaidOff bool // SetPostPaidRefused
 	requests    []Request
 	orders      []Order
 	tokens      map[string]tokenEntry
@@ -116,6 +119,8 @@ func New(cfg Config) *Server {
 		roles:       make(map[string]role),
 		oidcTokens:  make(map[string]map[string]bool),
 		connections: make(map[string]physicalConnection),
+		regions:     make(map[string]bool),
+		enableLag:   DefaultEnableLag,
 		tokens:      make(map[string]tokenEntry),
 		nonces:      make(map[string]time.Time),
 		faults:      make(map[string][]Fault),

@@ -26,14 +26,14 @@ const (
 
 // newSTSServer starts a TLS server on the real clock (credentials-go signs
 // with the real time) with the shared certificate, one long-term key, two
-// roles, an OIDC token and an Enabled connection.
+// roles, an OIDC token and a connection waiting for payment.
 func newSTSServer(t *testing.T) (*Server, string) {
 	t.Helper()
 	s := New(Config{
 		Credentials:    map[string]Credential{testAK: {AccessKeySecret: testSecret}},
 		TLSCertificate: &testCert,
 	})
-	s.AddPhysicalConnection(testPC, testRegion, "Enabled")
+	s.AddPhysicalConnection(testPC, testRegion, StatusConfirmed)
 	s.AddRole(testRoleArn, "")
 	s.AddRole(testExtRoleArn, testExternalID)
 	s.AddOIDCToken(testOIDCArn, testOIDCToken)
@@ -371,6 +371,7 @@ func TestAssumeRoleValidationAndExpiry(t *testing.T) {
 	wantErr(t, newCall(AlgorithmRPC, clk.Now(), orderParams("")).do(t, addr), 503, "ServiceUnavailable")
 
 	// The issued key works until it expires, by Config.Now.
+	s.SetEnableLag(24 * time.Hour) // the circuit keeps waiting for payment while the clock runs
 	order := func(cr stsCredentials, token string) result {
 		c := newCall(AlgorithmRPC, clk.Now(), orderParams(""))
 		c.ak, c.secret, c.token = cr.AccessKeyID, cr.AccessKeySecret, token

@@ -13,7 +13,7 @@ import (
 func TestStartTLS(t *testing.T) {
 	clk := &clock{t: time.Now()}
 	s := New(Config{Credentials: map[string]Credential{testAK: {AccessKeySecret: testSecret}}, Now: clk.Now, TLSCertificate: &testCert})
-	s.AddPhysicalConnection(testPC, testRegion, "Enabled")
+	s.AddPhysicalConnection(testPC, testRegion, StatusConfirmed)
 	addr := startTLS(t, s)
 	// The shared certificate is trusted through SSL_CERT_FILE.
 	client := systemRootsClient()
@@ -51,7 +51,7 @@ func TestStartTLS(t *testing.T) {
 
 func TestStartTLSFreshCertificate(t *testing.T) {
 	s := New(Config{Credentials: map[string]Credential{testAK: {AccessKeySecret: testSecret}}})
-	s.AddPhysicalConnection(testPC, testRegion, "Enabled")
+	s.AddPhysicalConnection(testPC, testRegion, StatusConfirmed)
 	addr, certPEM, err := s.StartTLS()
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"maps"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 )
@@ -58,6 +57,14 @@ type Order struct {
 type physicalConnection struct {
 	region, status, businessStatus string
 	created                        time.Time
+	// pending holds the orders placed while the circuit waited for
+	// payment; the first one paid enables it (lifecycle.go).
+	pending []string
+	// enabledAt is when the life cycle turned it Enabled, or zero.
+	enabledAt time.Time
+	// unlisted: left out of a DescribePhysicalConnections without a
+	// PhysicalConnectionId filter (SetUnlisted).
+	unlisted bool
 }
 
 type tokenEntry struct {
@@ -66,39 +73,74 @@ type tokenEntry struct {
 }
 
 // AddPhysicalConnection adds (or replaces) a physical connection in a region
-// with a status such as "Enabled", "Complete", "Confirmed" or "Terminated",
-// and the business status BusinessStatusNormal. Orders can be placed only on
-// connections in status Enabled or Complete whose business status is
-// Normal. Its CreationTime in DescribePhysicalConnections is Config.Now.
+// with a status (one of the Status constants, such as StatusConfirmed) and
+// the business status BusinessStatusNormal; the region becomes known.
+// Orders can be placed only on circuits waiting for payment (StatusConfirmed
+// or StatusComplete, see WaitsForPayment) whose business status is Normal.
+// Its CreationTime in DescribePhysicalConnections is Config.Now.
 func (s *Server) AddPhysicalConnection(id, region, status string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.connections[id] = physicalConnection{region: region, status: status, businessStatus: BusinessStatusNormal, created: s.cfg.Now()}
 }
 
+// AddRegion makes a region known without any circuit, so that an order
+// there is answered InvalidPhysicalConnectionId.NotFound rather than
+// InvalidRegionId.NotFound. Regions of added circuits are known already.
+func (s *Server) AddRegion(region string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.regions[region] = true
+}
+
 // SetPhysicalConnectionStatus changes the status of a known physical
-// connection; it does nothing for an unknown one.
+// connection; it does nothing for an unknown one. An explicit status wins
+// over the life cycle: orders placed before no longer enable the circuit.
 func (s *Server) SetPhysicalConnectionStatus(id, status string) {
-	s.updateConnection(id, func(pc *physicalConnection) { pc.status = status })
+	s.updateConnection(id, func(pc *physicalConnection) { pc.status, pc.pending, pc.enabledAt = status, nil, time.Time{} })
 }
 
 // SetPhysicalConnectionBusinessStatus changes the business (payment) status
-// of a known physical connection, such as "FinancialLocked" or
-// "SecurityLocked"; it does nothing for an unknown one. While it is not
-// BusinessStatusNormal, CreatePhysicalConnectionOccupancyOrder on the
-// connection is answered HTTP 400 Forbidden.BusinessStatus.
+// of a known physical connection, such as BusinessStatusFinancialLocked or
+// BusinessStatusSecurityLocked; it does nothing for an unknown one. While it
+// is not BusinessStatusNormal, CreatePhysicalConnectionOccupancyOrder on the
+// connection is answered HTTP 400 INSTANCE.STATUS.NOT.ALLOW.
 func (s *Server) SetPhysicalConnectionBusinessStatus(id, businessStatus string) {
 	s.updateConnection(id, func(pc *physicalConnection) { pc.businessStatus = businessStatus })
+}
+
+// SetUnlisted makes DescribePhysicalConnections leave a known circuit out of
+// every answer that has no PhysicalConnectionId filter, while a lookup
+// filtered by its ID still finds it (unlisted false undoes it). It models a
+// circuit created moments ago that the listing has not caught up with; no
+// published source describes this lag, it is a mode for testing clients that
+// look circuits up by ID.
+func (s *Server) SetUnlisted(id string, unlisted bool) {
+	s.updateConnection(id, func(pc *physicalConnection) { pc.unlisted = unlisted })
 }
 
 // updateConnection applies change to a known physical connection.
 func (s *Server) updateConnection(id string, change func(*physicalConnection)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if pc, ok := s.connections[id]; ok {
+	if pc, ok := s.connectionLocked(id); ok {
 		change(&pc)
 		s.connections[id] = pc
 	}
+}
+
+// knownRegion reports whether region has a circuit or was added with
+// AddRegion. The caller holds s.mu.
+func (s *Server) knownRegion(region string) bool {
+	if s.regions[region] {
+		return true
+	}
+	for _, pc := range s.connections {
+		if pc.region == region {
+			return true
+		}
+	}
+	return false
 }
 
 // Orders returns a copy of the committed orders, in order of commitment.
@@ -130,47 +172,24 @@ func (s *Server) orderAnswer(id uint64) outcome {
 	return outcome{answer: &createAnswer{Data: orderData{OrderID: raw}}, orderID: text}
 }
 
-// validateOrder checks the parameters of a create that need no state.
-func validateOrder(p map[string]string) *apiError {
-	if p["PhysicalConnectionId"] == "" {
-		return errorf(http.StatusBadRequest, "MissingPhysicalConnectionId", "PhysicalConnectionId is mandatory for this action.")
-	}
-	if p["RegionId"] == "" {
-		return missingParameter("RegionId")
-	}
-	for _, c := range []struct {
-		name  string
-		valid func(string) bool
-	}{
-		{"InstanceChargeType", oneOf("PrePaid", "PostPaid")},
-		{"PricingCycle", oneOf("Month", "Year")},
-		{"Period", positiveInt},
-		{"AutoPay", oneOf("true", "false")},
-		{"AutoRenew", oneOf("true", "false")},
-		{"AutoRenewDuration", positiveInt},
-	} {
-		if v, ok := p[c.name]; ok && !c.valid(v) {
-			return invalidParameter(c.name)
-		}
-	}
-	return nil
-}
-
 // createOrder validates and commits (or replays) an occupancy order.
 func (s *Server) createOrder(_ *Request, p map[string]string) outcome {
-	if e := validateOrder(p); e != nil {
-		return outcome{err: e}
-	}
+	return s.placeOrder(p, nil)
+}
+
+// placeOrder validates and commits (or replays) an occupancy order; a
+// Processing fault f (or nil) makes a new order answer f.Code (faults.go).
+// The checks, in order: the parameters that need no state (vpc_validate.go);
+// a client token already used (before any state, so that a replay answers
+// its order whatever the circuit's state is now, and
+// IdempotentParameterMismatch for other parameters: the VPC idempotence
+// page, https://www.alibabacloud.com/help/doc-detail/36569.htm); the region;
+// the circuit; its status; its business status.
+func (s *Server) placeOrder(p map[string]string, f *Fault) outcome {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	pc, ok := s.connections[p["PhysicalConnectionId"]]
-	switch {
-	case !ok || pc.region != p["RegionId"]:
-		return outcome{err: errorf(http.StatusNotFound, "InvalidPhysicalConnectionId.NotFound", "The PhysicalConnectionId provided does not exist in our records.")}
-	case pc.status != "Enabled" && pc.status != "Complete":
-		return outcome{err: errorf(http.StatusBadRequest, "Forbidden.NotAllowedInState", "The request does not allow in this state.")}
-	case pc.businessStatus != BusinessStatusNormal:
-		return outcome{err: errorf(http.StatusBadRequest, "Forbidden.BusinessStatus", "The request is not allowed because the business status of the physical connection is "+pc.businessStatus+".")}
+	if e := validateOrder(p, s.postPaidOff); e != nil {
+		return outcome{err: e}
 	}
 	token := p["ClientToken"]
 	if prev, ok := s.tokens[token]; ok && token != "" {
@@ -179,12 +198,16 @@ func (s *Server) createOrder(_ *Request, p map[string]string) outcome {
 		}
 		return s.orderAnswer(prev.orderID)
 	}
-	id := s.nextOrderID
+	id := p["PhysicalConnectionId"]
+	if e := s.refuseOrderLocked(p["RegionId"], id); e != nil {
+		return outcome{err: e}
+	}
+	orderID := s.nextOrderID
 	s.nextOrderID++
 	order := Order{
-		ID:                   strconv.FormatUint(id, 10),
+		ID:                   strconv.FormatUint(orderID, 10),
 		RegionID:             p["RegionId"],
-		PhysicalConnectionID: p["PhysicalConnectionId"],
+		PhysicalConnectionID: id,
 		AutoPay:              p["AutoPay"],
 		InstanceChargeType:   p["InstanceChargeType"],
 		Period:               p["Period"],
@@ -195,21 +218,47 @@ func (s *Server) createOrder(_ *Request, p map[string]string) outcome {
 	}
 	s.orders = append(s.orders, order)
 	s.billing.commit(order, len(s.orders)-1, s.cfg.Now())
-	if token != "" {
-		s.tokens[token] = tokenEntry{params: maps.Clone(p), orderID: id}
+	pc := s.connections[id]
+	pc.pending = append(pc.pending, order.ID)
+	s.connections[id] = pc
+	out := s.orderAnswer(orderID)
+	if f != nil {
+		// The order is committed and "still being processed".
+		out = outcome{err: transientError(f.Code)}
 	}
-	out := s.orderAnswer(id)
+	if token != "" {
+		s.tokens[token] = tokenEntry{params: maps.Clone(p), orderID: orderID}
+	}
 	out.drop = s.lossRate > 0 && s.lossRNG.Float64() < s.lossRate
 	return out
 }
 
-// oneOf returns a check that a value is one of values.
-func oneOf(values ...string) func(string) bool {
-	return func(v string) bool { return slices.Contains(values, v) }
-}
-
-// positiveInt reports whether v is a decimal integer of at least 1.
-func positiveInt(v string) bool {
-	n, err := strconv.Atoi(v)
-	return err == nil && n >= 1
+// refuseOrderLocked returns the error an order on circuit id in region is
+// refused with, or nil. The caller holds s.mu.
+func (s *Server) refuseOrderLocked(region, id string) *apiError {
+	pc, ok := s.connectionLocked(id)
+	switch {
+	case !s.knownRegion(region):
+		// 404 InvalidRegionId.NotFound, current reference page. The fake
+		// knows a region when it has a circuit or was added (AddRegion).
+		return errorf(http.StatusNotFound, "InvalidRegionId.NotFound", "The RegionId provided does not exist in our records.")
+	case !ok || pc.region != region:
+		// 404, CreatePhysicalConnectionOccupancyOrder.md and the current page.
+		return errorf(http.StatusNotFound, "InvalidPhysicalConnectionId.NotFound", "The PhysicalConnectionId provided does not exist in our records.")
+	case pc.status == StatusEnabled:
+		// Both codes are on the current page, which does not say which
+		// state answers which: Enabled (already paid, the state the official
+		// provider waits for after the order) gets Forbidden.NotAllowedInState,
+		// the code of CreatePhysicalConnectionOccupancyOrder.md.
+		return errorf(http.StatusBadRequest, "Forbidden.NotAllowedInState", "The request does not allow in this state.")
+	case !WaitsForPayment(pc.status):
+		// Every other state that does not wait for payment.
+		return errorf(http.StatusBadRequest, "IncorrectStatus.PhysicalConnection", "Invalid physical connection status.")
+	case pc.businessStatus != BusinessStatusNormal:
+		// No source names the code for a locked circuit; the current page's
+		// INSTANCE.STATUS.NOT.ALLOW ("The instance in the current state does
+		// not support the operation") is the closest documented one.
+		return errorf(http.StatusBadRequest, "INSTANCE.STATUS.NOT.ALLOW", "Instance status not allow")
+	}
+	return nil
 }

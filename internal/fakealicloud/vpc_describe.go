@@ -8,7 +8,12 @@ import (
 	"strings"
 )
 
-// Limits and defaults of DescribePhysicalConnections.
+// Limits and defaults of DescribePhysicalConnections (VPC 2016-04-28), as
+// NOTES.md cites its reference: PageSize 1-50, default 10; PageNumber from 1;
+// Filter.N.Key with N at most 5, each with at most 5 values. A request over
+// them, or with a malformed page or filter parameter, is answered with the
+// common codes' HTTP 400 InvalidParameter (https://developer.aliyun.com/ask/209782),
+// as the page names no code for them.
 const (
 	// MaxFilters is how many filters (Filter.1 to Filter.5) a request may
 	// carry, and MaxFilterValues how many values (Filter.N.Value.1 to
@@ -35,7 +40,11 @@ type connectionAnswer struct {
 	Spec                 string
 	PortType             string
 	AccessPointID        string `json:"AccessPointId"`
+	ProductType          string
 	CreationTime         string
+	// EnabledTime is when the life cycle enabled the circuit (NOTES.md
+	// lists the field); absent otherwise.
+	EnabledTime string `json:",omitempty"`
 }
 
 // describeAnswer is the JSON of a successful DescribePhysicalConnections.
@@ -49,8 +58,8 @@ type describeAnswer struct {
 	}
 }
 
-// connectionFilterKeys are the accepted values of Filter.N.Key, each with
-// the field of a connection it matches.
+// connectionFilterKeys are the accepted values of Filter.N.Key (the eight
+// NOTES.md lists), each with the field of a connection it matches.
 var connectionFilterKeys = map[string]func(*connectionAnswer) string{
 	"PhysicalConnectionId": func(c *connectionAnswer) string { return c.PhysicalConnectionID },
 	"AccessPointId":        func(c *connectionAnswer) string { return c.AccessPointID },
@@ -59,6 +68,7 @@ var connectionFilterKeys = map[string]func(*connectionAnswer) string{
 	"Spec":                 func(c *connectionAnswer) string { return c.Spec },
 	"Status":               func(c *connectionAnswer) string { return c.Status },
 	"Name":                 func(c *connectionAnswer) string { return c.Name },
+	"ProductType":          func(c *connectionAnswer) string { return c.ProductType },
 }
 
 // connectionFilter is one Filter.N: a connection matches when its field
@@ -69,7 +79,10 @@ type connectionFilter struct {
 }
 
 // describePhysicalConnections lists the physical connections of RegionId,
-// sorted by ID, that match every filter, one page at a time.
+// sorted by ID, that match every filter, one page at a time. An unlisted
+// circuit (SetUnlisted) shows only when a PhysicalConnectionId filter is
+// sent. A region without circuits answers an empty list: the page lists no
+// InvalidRegionId.NotFound for this action.
 func (s *Server) describePhysicalConnections(_ *Request, p map[string]string) outcome {
 	if p["RegionId"] == "" {
 		return outcome{err: missingParameter("RegionId")}
@@ -82,15 +95,16 @@ func (s *Server) describePhysicalConnections(_ *Request, p map[string]string) ou
 	if e != nil {
 		return outcome{err: e}
 	}
-	filters, e := parseConnectionFilters(p)
+	filters, byID, e := parseConnectionFilters(p)
 	if e != nil {
 		return outcome{err: e}
 	}
 
 	s.mu.Lock()
 	matched := []connectionAnswer{}
-	for id, pc := range s.connections {
-		if pc.region != p["RegionId"] {
+	for id := range s.connections {
+		pc, _ := s.connectionLocked(id)
+		if pc.region != p["RegionId"] || pc.unlisted && !byID {
 			continue
 		}
 		c := pc.answer(id)
@@ -111,7 +125,7 @@ func (s *Server) describePhysicalConnections(_ *Request, p map[string]string) ou
 
 // answer describes the connection as DescribePhysicalConnections does.
 func (pc physicalConnection) answer(id string) connectionAnswer {
-	return connectionAnswer{
+	c := connectionAnswer{
 		PhysicalConnectionID: id,
 		Status:               pc.status,
 		BusinessStatus:       pc.businessStatus,
@@ -123,8 +137,13 @@ func (pc physicalConnection) answer(id string) connectionAnswer {
 		Spec:                 "1G",
 		PortType:             "1000Base-LX",
 		AccessPointID:        "ap-" + pc.region + "-fake",
+		ProductType:          "PhysicalConnection",
 		CreationTime:         pc.created.UTC().Format(utcLayout),
 	}
+	if !pc.enabledAt.IsZero() {
+		c.EnabledTime = pc.enabledAt.UTC().Format(utcLayout)
+	}
+	return c
 }
 
 // matchesAll reports whether c matches every filter.
@@ -138,11 +157,14 @@ func matchesAll(c *connectionAnswer, filters []connectionFilter) bool {
 }
 
 // parseConnectionFilters reads the Filter.N.Key and Filter.N.Value.M
-// parameters. Any malformed or unknown one, a filter with more than
-// MaxFilterValues values, a key without values or values without a key is
-// an error naming it; the parameters are checked in sorted order, so the
-// error is always the same for the same request.
-func parseConnectionFilters(p map[string]string) ([]connectionFilter, *apiError) {
+// parameters, and reports whether one filters by PhysicalConnectionId. An
+// unknown key is HTTP 404 InvalidFilterKey.ValueNotSupported (NOTES.md; its
+// message as VPC's Describe pages write it); any malformed parameter, a
+// filter with more than MaxFilterValues values, a key without values or
+// values without a key is InvalidParameter naming it. The parameters are
+// checked in sorted order, so the error is always the same for the same
+// request.
+func parseConnectionFilters(p map[string]string) (filters []connectionFilter, byID bool, e *apiError) {
 	keys := make([]string, MaxFilters+1)
 	values := make([]map[string]bool, MaxFilters+1)
 	for _, name := range sortedKeys(p) {
@@ -153,45 +175,45 @@ func parseConnectionFilters(p map[string]string) ([]connectionFilter, *apiError)
 		parts := strings.Split(rest, ".")
 		n, err := strconv.Atoi(parts[0])
 		if err != nil || n < 1 || n > MaxFilters || len(parts) < 2 {
-			return nil, invalidParameter(name)
+			return nil, false, invalidParameter(name)
 		}
 		filter := "Filter." + parts[0]
 		switch {
 		case len(parts) == 2 && parts[1] == "Key":
 			if connectionFilterKeys[p[name]] == nil {
-				return nil, errorf(http.StatusBadRequest, "InvalidParameter", `The specified parameter "`+name+`" is not valid: the filter key `+strconv.Quote(p[name])+` is not supported.`)
+				return nil, false, errorf(http.StatusNotFound, "InvalidFilterKey.ValueNotSupported", "Specified filter key is not supported: "+name)
 			}
 			keys[n] = p[name]
 		case len(parts) == 3 && parts[1] == "Value":
 			m, err := strconv.Atoi(parts[2])
 			if err != nil || m < 1 {
-				return nil, invalidParameter(name)
+				return nil, false, invalidParameter(name)
 			}
 			if m > MaxFilterValues {
-				return nil, errorf(http.StatusBadRequest, "InvalidParameter", `The specified parameter "`+filter+`.Value" is not valid: a filter takes at most `+strconv.Itoa(MaxFilterValues)+` values.`)
+				return nil, false, errorf(http.StatusBadRequest, "InvalidParameter", `The specified parameter "`+filter+`.Value" is not valid: a filter takes at most `+strconv.Itoa(MaxFilterValues)+` values.`)
 			}
 			if values[n] == nil {
 				values[n] = make(map[string]bool)
 			}
 			values[n][p[name]] = true
 		default:
-			return nil, invalidParameter(name)
+			return nil, false, invalidParameter(name)
 		}
 	}
-	var filters []connectionFilter
 	for n := 1; n <= MaxFilters; n++ {
 		filter := "Filter." + strconv.Itoa(n)
 		switch {
 		case keys[n] == "" && values[n] == nil:
 			continue
 		case keys[n] == "":
-			return nil, missingParameter(filter + ".Key")
+			return nil, false, missingParameter(filter + ".Key")
 		case values[n] == nil:
-			return nil, missingParameter(filter + ".Value.1")
+			return nil, false, missingParameter(filter + ".Value.1")
 		}
+		byID = byID || keys[n] == "PhysicalConnectionId"
 		filters = append(filters, connectionFilter{field: connectionFilterKeys[keys[n]], values: values[n]})
 	}
-	return filters, nil
+	return filters, byID, nil
 }
 
 // intParam reads an optional integer parameter in [lo, hi], def when it is

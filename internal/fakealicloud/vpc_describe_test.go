@@ -7,27 +7,15 @@ import (
 	"testing"
 )
 
-// connectionIDs returns the IDs listed by a DescribePhysicalConnections
-// answer and its TotalCount.
-func connectionIDs(t *testing.T, r result) ([]string, int) {
-	t.Helper()
-	a := decodeOK[describeAnswer](t, r)
-	var ids []string
-	for _, c := range a.PhysicalConnectionSet.PhysicalConnectionType {
-		ids = append(ids, c.PhysicalConnectionID)
-	}
-	return ids, a.TotalCount
-}
-
 func TestDescribePhysicalConnections_answer(t *testing.T) {
 	s, addr, clk := newTestServer(t, nil)
 	s.AddPhysicalConnection("pc-other-region", "cn-beijing", "Enabled")
 	r := describeCall(clk.Now(), map[string]string{"RegionId": testRegion}).do(t, addr)
 	wantOK(t, r)
 	want := fmt.Sprintf(`{"RequestId":%q,"PageNumber":1,"PageSize":10,"TotalCount":1,"PhysicalConnectionSet":{"PhysicalConnectionType":[`+
-		`{"PhysicalConnectionId":"pc-test1","Status":"Enabled","BusinessStatus":"Normal","ChargeType":"Prepaid","Name":"pc-test1",`+
+		`{"PhysicalConnectionId":"pc-test1","Status":"Confirmed","BusinessStatus":"Normal","ChargeType":"Prepaid","Name":"pc-test1",`+
 		`"Type":"VPC","LineOperator":"CT","Bandwidth":1000,"Spec":"1G","PortType":"1000Base-LX","AccessPointId":"ap-cn-hangzhou-fake",`+
-		`"CreationTime":"2025-03-04T05:06:07Z"}]}}`, r.requestID)
+		`"ProductType":"PhysicalConnection","CreationTime":"2025-03-04T05:06:07Z"}]}}`, r.requestID)
 	if r.raw != want {
 		t.Errorf("answer\n got %s\nwant %s", r.raw, want)
 	}
@@ -96,7 +84,7 @@ func TestDescribePhysicalConnections_filters(t *testing.T) {
 	s, addr, clk := newTestServer(t, nil)
 	s.AddPhysicalConnection("pc-a", testRegion, "Enabled")
 	s.AddPhysicalConnection("pc-b", testRegion, "Terminated")
-	s.AddPhysicalConnection("pc-c", testRegion, "Confirmed")
+	s.AddPhysicalConnection("pc-c", testRegion, StatusComplete)
 	s.AddPhysicalConnection("pc-elsewhere", "cn-beijing", "Enabled")
 	for _, tc := range []struct {
 		name    string
@@ -110,7 +98,10 @@ func TestDescribePhysicalConnections_filters(t *testing.T) {
 			"Filter.1.Value.3": "y", "Filter.1.Value.4": "z", "Filter.1.Value.5": "pc-b"}, "pc-a,pc-b"},
 		{"another region's ID", map[string]string{"Filter.1.Key": "PhysicalConnectionId", "Filter.1.Value.1": "pc-elsewhere"}, ""},
 		{"unknown ID", map[string]string{"Filter.1.Key": "PhysicalConnectionId", "Filter.1.Value.1": "pc-nothing"}, ""},
-		{"status", map[string]string{"Filter.1.Key": "Status", "Filter.1.Value.1": "Enabled"}, "pc-a,pc-test1"},
+		{"status", map[string]string{"Filter.1.Key": "Status", "Filter.1.Value.1": "Enabled"}, "pc-a"},
+		{"statuses", map[string]string{"Filter.1.Key": "Status", "Filter.1.Value.1": StatusConfirmed, "Filter.1.Value.2": StatusComplete}, "pc-c,pc-test1"},
+		{"product type", map[string]string{"Filter.1.Key": "ProductType", "Filter.1.Value.1": "PhysicalConnection"}, "pc-a,pc-b,pc-c,pc-test1"},
+		{"other product type", map[string]string{"Filter.1.Key": "ProductType", "Filter.1.Value.1": "VirtualPhysicalConnection"}, ""},
 		{"filters are ANDed", map[string]string{"Filter.1.Key": "Status", "Filter.1.Value.1": "Enabled",
 			"Filter.2.Key": "PhysicalConnectionId", "Filter.2.Value.1": "pc-a", "Filter.2.Value.2": "pc-b"}, "pc-a"},
 		{"fifth filter", map[string]string{"Filter.5.Key": "Name", "Filter.5.Value.1": "pc-c"}, "pc-c"},
@@ -147,7 +138,7 @@ func TestDescribePhysicalConnections_invalid(t *testing.T) {
 		{"page number too large", map[string]string{"PageNumber": "2147483648"}, "InvalidParameter", "PageNumber"},
 		{"six values", map[string]string{"Filter.2.Key": "PhysicalConnectionId", "Filter.2.Value.1": "a", "Filter.2.Value.2": "b",
 			"Filter.2.Value.3": "c", "Filter.2.Value.4": "d", "Filter.2.Value.5": "e", "Filter.2.Value.6": "f"}, "InvalidParameter", "Filter.2.Value"},
-		{"unknown key", map[string]string{"Filter.1.Key": "Bandwidth", "Filter.1.Value.1": "1000"}, "InvalidParameter", "Filter.1.Key"},
+		{"unknown key", map[string]string{"Filter.1.Key": "Bandwidth", "Filter.1.Value.1": "1000"}, "InvalidFilterKey.ValueNotSupported", "Filter.1.Key"},
 		{"sixth filter", map[string]string{"Filter.6.Key": "Name", "Filter.6.Value.1": "x"}, "InvalidParameter", "Filter.6.Key"},
 		{"filter 0", map[string]string{"Filter.0.Key": "Name", "Filter.0.Value.1": "x"}, "InvalidParameter", "Filter.0.Key"},
 		{"value 0", map[string]string{"Filter.1.Key": "Name", "Filter.1.Value.0": "x"}, "InvalidParameter", "Filter.1.Value.0"},
@@ -164,8 +155,13 @@ func TestDescribePhysicalConnections_invalid(t *testing.T) {
 				p[k] = v
 			}
 			r := describeCall(clk.Now(), p).do(t, addr)
-			wantErr(t, r, http.StatusBadRequest, tc.code)
-			if !strings.Contains(r.raw, `\"`+tc.names+`\"`) || !strings.Contains(r.raw, `"HostId":"vpc.aliyuncs.com"`) {
+			status, quoted := http.StatusBadRequest, `\"`+tc.names+`\"`
+			if tc.code == "InvalidFilterKey.ValueNotSupported" {
+				// 404 and the message of VPC's Describe pages.
+				status, quoted = http.StatusNotFound, `"Message":"Specified filter key is not supported: `+tc.names+`"`
+			}
+			wantErr(t, r, status, tc.code)
+			if !strings.Contains(r.raw, quoted) || !strings.Contains(r.raw, `"HostId":"vpc.aliyuncs.com"`) {
 				t.Errorf("body %s does not name %s", r.raw, tc.names)
 			}
 		})
@@ -178,5 +174,38 @@ func TestDescribePhysicalConnections_invalid(t *testing.T) {
 	wantErr(t, c.do(t, addr), http.StatusBadRequest, "SignatureDoesNotMatch")
 	if n := len(s.Requests()); n != 16 {
 		t.Errorf("%d requests recorded, want 16", n)
+	}
+}
+
+func TestSetUnlisted(t *testing.T) {
+	s, addr, clk := newTestServer(t, nil)
+	s.AddPhysicalConnection("pc-new", testRegion, StatusConfirmed)
+	s.SetUnlisted("pc-new", true)
+	list := func(filters map[string]string) string {
+		t.Helper()
+		p := map[string]string{"RegionId": testRegion}
+		for k, v := range filters {
+			p[k] = v
+		}
+		ids, total := connectionIDs(t, describeCall(clk.Now(), p).do(t, addr))
+		if total != len(ids) {
+			t.Errorf("TotalCount %d for %v", total, ids)
+		}
+		return strings.Join(ids, ",")
+	}
+	if got := list(nil); got != testPC {
+		t.Errorf("unfiltered: %s", got)
+	}
+	if got := list(map[string]string{"Filter.1.Key": "Status", "Filter.1.Value.1": StatusConfirmed}); got != testPC {
+		t.Errorf("by status: %s", got)
+	}
+	if got := list(map[string]string{"Filter.1.Key": "PhysicalConnectionId", "Filter.1.Value.1": "pc-new"}); got != "pc-new" {
+		t.Errorf("by ID: %s", got)
+	}
+	// It takes orders meanwhile.
+	placeOrder(t, addr, clk.Now(), "PhysicalConnectionId", "pc-new")
+	s.SetUnlisted("pc-new", false)
+	if got := list(nil); got != "pc-new,"+testPC {
+		t.Errorf("listed again: %s", got)
 	}
 }

@@ -84,15 +84,17 @@ func TestDispatchAndValidation(t *testing.T) {
 		status     int
 		code       string
 	}{
-		{"PhysicalConnectionId", "-", 400, "MissingPhysicalConnectionId"},
+		{"PhysicalConnectionId", "-", 400, "MissingParameter"},
 		{"RegionId", "-", 400, "MissingParameter"},
-		{"InstanceChargeType", "Free", 400, "InvalidParameter"},
-		{"PricingCycle", "Week", 400, "InvalidParameter"},
-		{"Period", "one", 400, "InvalidParameter"},
-		{"Period", "0", 400, "InvalidParameter"},
+		{"InstanceChargeType", "Free", 400, "InvalidPhysicalConnectionChargeType.Malformed"},
+		{"InstanceChargeType", "prepaid", 400, "InvalidPhysicalConnectionChargeType.Malformed"},
+		{"PricingCycle", "Week", 400, "InvalidPhysicalConnectionPricingCycle.Malformed"},
+		{"Period", "one", 400, "InvalidPhysicalConnectionPeriod.Malformed"},
+		{"Period", "0", 400, "InvalidPhysicalConnectionPeriod.Malformed"},
+		{"Period", "10", 400, "InvalidPhysicalConnectionPeriod.Malformed"}, // Month: 1-9
 		{"AutoPay", "yes", 400, "InvalidParameter"},
 		{"PhysicalConnectionId", "pc-unknown", 404, "InvalidPhysicalConnectionId.NotFound"},
-		{"RegionId", "cn-beijing", 404, "InvalidPhysicalConnectionId.NotFound"},
+		{"RegionId", "cn-beijing", 404, "InvalidRegionId.NotFound"},
 	}
 	for _, tc := range cases {
 		p := orderParams("")
@@ -106,17 +108,9 @@ func TestDispatchAndValidation(t *testing.T) {
 	// Optional parameters may be left out.
 	wantOK(t, newCall(AlgorithmACS3, now, map[string]string{"RegionId": testRegion, "PhysicalConnectionId": testPC}).do(t, addr))
 
-	for _, st := range []string{"Confirmed", "Terminated", "Allocated"} {
-		s.SetPhysicalConnectionStatus(testPC, st)
-		r := newCall(AlgorithmACS3, now, orderParams("")).do(t, addr)
-		wantErr(t, r, 400, "Forbidden.NotAllowedInState")
-		if !strings.Contains(r.raw, `"Message":"The request does not allow in this state."`) || !strings.Contains(r.raw, `"HostId":"vpc.aliyuncs.com"`) {
-			t.Errorf("body %s", r.raw)
-		}
-	}
-	s.SetPhysicalConnectionStatus(testPC, "Complete")
+	s.SetPhysicalConnectionStatus(testPC, StatusComplete)
 	wantOK(t, newCall(AlgorithmACS3, now, orderParams("")).do(t, addr))
-	s.SetPhysicalConnectionStatus("pc-unknown", "Enabled") // no effect
+	s.SetPhysicalConnectionStatus("pc-unknown", StatusComplete) // no effect
 	r := newCall(AlgorithmACS3, now, map[string]string{"RegionId": testRegion, "PhysicalConnectionId": "pc-unknown"}).do(t, addr)
 	wantErr(t, r, 404, "InvalidPhysicalConnectionId.NotFound")
 	if !strings.Contains(r.raw, "The PhysicalConnectionId provided does not exist in our records.") {
@@ -124,6 +118,17 @@ func TestDispatchAndValidation(t *testing.T) {
 	}
 	if n := len(s.Orders()); n != 2 {
 		t.Errorf("%d orders, want 2", n)
+	}
+	// A region known without circuits answers the circuit's 404.
+	s.AddRegion("cn-beijing")
+	wantErr(t, newCall(AlgorithmACS3, now, withParams(orderParams(""), "RegionId", "cn-beijing")).do(t, addr), 404, "InvalidPhysicalConnectionId.NotFound")
+	r = newCall(AlgorithmACS3, now, withParams(orderParams(""), "RegionId", "cn-nowhere")).do(t, addr)
+	wantErr(t, r, 404, "InvalidRegionId.NotFound")
+	if !strings.Contains(r.raw, `"Message":"The RegionId provided does not exist in our records."`) {
+		t.Errorf("body %s", r.raw)
+	}
+	if n := len(s.Orders()); n != 2 {
+		t.Errorf("%d orders after refusals, want 2", n)
 	}
 }
 
@@ -220,15 +225,15 @@ func TestCreateOrder_businessStatus(t *testing.T) {
 			t.Errorf("BusinessStatus %q, want %q", got, bs)
 		}
 		r := newCall(AlgorithmACS3, clk.Now(), orderParams("")).do(t, addr)
-		wantErr(t, r, http.StatusBadRequest, "Forbidden.BusinessStatus")
-		if !strings.Contains(r.raw, "business status of the physical connection is "+bs) {
+		wantErr(t, r, http.StatusBadRequest, "INSTANCE.STATUS.NOT.ALLOW")
+		if !strings.Contains(r.raw, `"Message":"Instance status not allow"`) {
 			t.Errorf("body %s", r.raw)
 		}
 	}
 	// The state is checked first.
-	s.SetPhysicalConnectionStatus(testPC, "Terminated")
-	wantErr(t, newCall(AlgorithmACS3, clk.Now(), orderParams("")).do(t, addr), http.StatusBadRequest, "Forbidden.NotAllowedInState")
-	s.SetPhysicalConnectionStatus(testPC, "Enabled")
+	s.SetPhysicalConnectionStatus(testPC, StatusTerminated)
+	wantErr(t, newCall(AlgorithmACS3, clk.Now(), orderParams("")).do(t, addr), http.StatusBadRequest, "IncorrectStatus.PhysicalConnection")
+	s.SetPhysicalConnectionStatus(testPC, StatusConfirmed)
 	s.SetPhysicalConnectionBusinessStatus(testPC, BusinessStatusNormal)
 	wantOK(t, newCall(AlgorithmACS3, clk.Now(), orderParams("")).do(t, addr))
 	s.SetPhysicalConnectionBusinessStatus("pc-unknown", "FinancialLocked") // no effect
@@ -251,7 +256,9 @@ func TestCreateOrder_autoRenew(t *testing.T) {
 		{"yes", "-", "InvalidParameter"},
 		{"TRUE", "-", "InvalidParameter"},
 		{"", "-", "InvalidParameter"},
-		{"true", "0", "InvalidParameter"},
+		{"true", "0", ""}, // 0~2147483647 (the current page)
+		{"true", "2147483647", ""},
+		{"true", "2147483648", "InvalidParameter"},
 		{"true", "-1", "InvalidParameter"},
 		{"true", "one", "InvalidParameter"},
 		{"-", "", "InvalidParameter"},
