@@ -58,7 +58,7 @@ func newFixture(t *testing.T, mutate func(*Config)) *fixture {
 	srv := httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(srv.Close)
 	t.Cleanup(f.fake.Close)
-	f.fake.AddPhysicalConnection(testPC, testRegion, "Enabled")
+	f.fake.AddPhysicalConnection(testPC, testRegion, "Confirmed")
 	cfg := Config{
 		RegionID:   testRegion,
 		Endpoint:   strings.TrimPrefix(srv.URL, "http://"),

@@ -56,7 +56,7 @@ func TestDescribePhysicalConnections_filtersByID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 4 || got[ids[77]].Status != "Confirmed" || got[testPC].Status != "Enabled" || got[ids[3]].ID != ids[3] {
+	if len(got) != 4 || got[ids[77]].Status != "Confirmed" || got[testPC].Status != "Confirmed" || got[ids[3]].ID != ids[3] {
 		t.Fatalf("got %+v", got)
 	}
 	sent := f.requests(ActionDescribePhysicalConnections)

@@ -6,61 +6,49 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
-// The adaptive request rate of one Client, after the AWS SDKs' "adaptive"
-// retry mode: ask once, not twice. Every refused request counts against the
-// account's flow control, so when the API answers Throttling the Client
-// lowers the rate at which all of its calls of that action send, instead of
-// letting each call back off on its own and come back together. There is one
-// rate per action (Client.limiter), because Alibaba Cloud's flow control
-// counts each action on its own: with one rate for all, the payment check's
-// reads would take the creates' turns in a storm.
+// The adaptive request rate of one action of one Client (Client.limiter:
+// Alibaba Cloud's flow control counts each action on its own), after the
+// AWS SDKs' "adaptive" retry mode: when the API answers Throttling, all
+// calls of that action slow down together instead of each backing off on
+// its own and coming back at once.
 //
-// The scheme is AWS's CUBIC, not AIMD. After a throttle the rate becomes
-// rateBeta times the rate actually achieved (measured from the requests
-// sent, so not times a guess), and then follows
+// golang.org/x/time/rate does the waiting: while on, the action has a
+// rate.Limiter of burst 1, so requests are spaced at 1/rate and never
+// bunched, concurrent callers are given successive reservations, and a
+// caller whose context ends gives its reservation back (CancelAt). The
+// limiter is read and set only at the injected clock's times.
+//
+// This file's own part is the controller that sets the limiter's rate:
+// AWS's CUBIC, with AWS's constants. A throttle sets the rate to rateBeta
+// times the rate actually sent (measured, not guessed); after it the rate
+// follows
 //
 //	rate(t) = rateScale·(t − K)³ + Wmax,  K = ∛(Wmax·(1 − rateBeta) / rateScale)
 //
-// where t is the time since that throttle and Wmax the rate it came at: the
-// curve starts at rateBeta·Wmax, flattens as it nears Wmax (the API's flow
-// control is a fixed per-account rate, so the rate that was last refused is
-// the best guess of the limit) and only then probes beyond it, slowly at first.
-// AIMD's additive increase would need one constant for 0.5/s and for
-// 500/s alike: too slow to come back at high rates or too eager at low
-// ones. The constants are AWS's, whose adaptive mode is tried at scale.
+// (t the time since the throttle, Wmax the rate it came at), which flattens
+// near the rate last refused before probing beyond it, never above twice
+// the measured rate. It differs from AWS's in three ways:
+//   - A throttle lowers the rate only if rateBeta times the rate its request
+//     was sent at is below the current rate, so that the throttles of ten
+//     requests sent together cut it once, not by 0.7^10.
+//   - The measured rate counts requests as sent, and before its first
+//     rateWindow closes it is the requests so far over at least
+//     rateOnsetWindow (AWS's is zero then, and starts at its floor).
+//   - A reservation keeps the time it was given, so a caller more than
+//     rateQueueAhead tokens back sleeps rateStep at a time and rescales the
+//     rest of its wait to the current rate, as SetLimitAt rescales the
+//     limiter's debt: a queue formed at one rate follows the rate.
 //
-// Three things differ from AWS's implementation:
-//   - A throttle lowers the rate only if rateBeta times the rate the
-//     request was sent at is below the current rate: the answers to
-//     requests sent at an older, higher rate say nothing about the lowered
-//     one (TCP reduces once per window the same way). Otherwise the ten
-//     throttles of ten concurrent requests would cut the rate by 0.7^10,
-//     down to the floor, where AWS's clients land after a burst.
-//   - The measured rate counts requests as they are sent, not answers as
-//     they come back (the same count a round trip later), and before the
-//     first bucket has closed it is the requests so far over at least
-//     rateOnsetWindow: at the first throttle only a few answers are back,
-//     and AWS, whose measured rate is zero then, starts at its floor.
-//   - A caller takes its place in the queue before it waits (AWS's callers
-//     poll), so that concurrent callers are released one by one at 1/rate
-//     and none twice. A caller far back in the queue sleeps rateStep at a
-//     time and looks again at the current rate, so that a queue formed at
-//     one rate follows the rate as it changes.
-//
-// The retry loop's backoff and the limiter wait in one: a retry whose
-// backoff (a server's Retry-After included) is longer than the queue sleeps
-// it first and then lines up, so that retries coming back from their backoff
-// do not bunch; otherwise it lines up at once.
-//
-// Until the first throttle the limiter is off: wait is a few atomic
-// operations and a clock read every rateOffBatch requests, onSuccess one
-// atomic load, and neither allocates.
-// Once on, it is a token bucket of one token (so the requests are spaced at
-// 1/rate and never bunched) refilled at the adaptive rate. After
-// rateQuietOff without a throttle, once the curve is back above Wmax, it
-// switches itself off again.
+// A retry's backoff (a server's Retry-After included) and the rate are one
+// wait, the longer of the two. Until the first throttle the limiter is off
+// (no rate.Limiter at all: wait is a few atomic operations, and neither it
+// nor onSuccess allocates); after rateQuietOff without a throttle, once
+// the curve is back above Wmax, it switches off again.
+
 const (
 	// rateBeta is the multiplicative decrease on a throttle.
 	rateBeta = 0.7
@@ -99,7 +87,7 @@ type permit struct {
 }
 
 // rateLimiter is the adaptive send rate one Client shares between all of
-// its calls. The zero value is not usable; see newRateLimiter.
+// its calls of one action. The zero value is not usable; see newRateLimiter.
 type rateLimiter struct {
 	now func() time.Time
 
@@ -112,14 +100,9 @@ type rateLimiter struct {
 	started atomic.Bool
 
 	mu sync.Mutex
-	// The bucket, as counts of tokens: issued have been handed out (the
-	// last caller holds number issued), served have come due by servedAt.
-	// A caller's token is due once served reaches its number; served runs
-	// at most one token ahead of issued, the bucket's size.
-	issued   float64
-	served   float64
-	servedAt time.Time
-	fill     float64 // tokens per second while enabled
+	// bucket spaces the requests while on: burst 1, at the adaptive rate.
+	// Each switch on starts a new, full one; nil while off.
+	bucket *rate.Limiter
 
 	// The cubic: the rate of the last throttle, its time, and K.
 	lastMax      float64
@@ -177,27 +160,27 @@ func (l *rateLimiter) wait(ctx context.Context, sleep Sleeper, atLeast time.Dura
 		l.mu.Unlock()
 		return l.wait(ctx, sleep, atLeast)
 	}
+	bucket := l.bucket
 	start := l.now()
-	l.refill(start)
-	l.issued++
-	ticket := l.issued
-	due, ahead := l.due(ticket)
-	p := permit{gen: l.gen.Load(), rate: l.fill}
+	r := bucket.ReserveN(start, 1)
+	p := permit{gen: l.gen.Load(), rate: float64(bucket.Limit())}
 	l.mu.Unlock()
 
-	var slept time.Duration
+	// due and elapsed count from start; due is rescaled as the rate changes.
+	due := r.DelayFrom(start)
+	var slept, elapsed time.Duration
 	for {
 		// Sleep until the token is due and atLeast has passed; a caller
 		// far back in the queue sleeps rateStep at a time.
-		d, last := max(due, atLeast-slept), true
-		if d > rateStep && ahead > rateQueueAhead && due > atLeast-slept {
+		d, last := max(due, atLeast)-elapsed, true
+		if ahead := (due - elapsed).Seconds() * p.rate; d > rateStep && ahead > rateQueueAhead && due > atLeast {
 			d, last = rateStep, false
 		}
 		if d <= 0 {
 			break
 		}
 		if err := sleep(ctx, d); err != nil {
-			l.giveBack(ticket)
+			r.CancelAt(l.now())
 			return permit{}, err
 		}
 		slept += d
@@ -205,61 +188,36 @@ func (l *rateLimiter) wait(ctx context.Context, sleep Sleeper, atLeast time.Dura
 			break
 		}
 		l.mu.Lock()
-		if !l.enabled.Load() { // switched off meanwhile
+		if l.gen.Load() != p.gen { // switched off meanwhile: its bucket is gone
 			l.mu.Unlock()
 			break
 		}
-		now := l.now()
-		l.refill(now)
-		due, ahead = l.due(ticket)
 		// A sleeper may return before the clock has moved as far (a test's
 		// does); the time slept counts either way.
-		if lag := start.Add(slept).Sub(now); lag > 0 {
-			due -= lag
-			ahead -= lag.Seconds() * l.fill
+		elapsed = max(l.now().Sub(start), slept)
+		if fill := float64(bucket.Limit()); fill != p.rate {
+			due = elapsed + time.Duration(float64(due-elapsed)*p.rate/fill)
+			p.rate = fill
 		}
-		p.rate = l.fill
 		l.mu.Unlock()
 	}
 	l.pending.Add(1) // measured as sent, at the next answer
 	return p, nil
 }
 
-// peek is how long until the token the next caller would take comes due.
+// peek is how long until the token the next caller would take comes due:
+// the bucket's missing part of one token at its rate.
 func (l *rateLimiter) peek() time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.refill(l.now())
-	d, _ := l.due(l.issued + 1)
-	return d
-}
-
-// giveBack returns the token of a caller that stopped waiting: everyone
-// queued behind it moves up one place.
-func (l *rateLimiter) giveBack(ticket float64) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.refill(l.now())
-	if ticket > l.served {
-		l.served++
+	if l.bucket == nil {
+		return 0
 	}
-}
-
-// refill lets the tokens that came due by now at the current rate be
-// served. The caller holds mu.
-func (l *rateLimiter) refill(now time.Time) {
-	if el := now.Sub(l.servedAt); el > 0 {
-		l.served = min(l.served+el.Seconds()*l.fill, l.issued+1)
-		l.servedAt = now
+	missing := 1 - l.bucket.TokensAt(l.now())
+	if missing <= 0 {
+		return 0
 	}
-}
-
-// due is how long, at the current rate, until token number ticket comes
-// due (zero or less when it has), and how many tokens are ahead of it. The
-// caller holds mu.
-func (l *rateLimiter) due(ticket float64) (time.Duration, float64) {
-	ahead := ticket - l.served
-	return time.Duration(ahead / l.fill * float64(time.Second)), ahead
+	return time.Duration(missing / float64(l.bucket.Limit()) * float64(time.Second))
 }
 
 // onThrottle is told about a throttled answer to a request sent under p.
@@ -278,11 +236,11 @@ func (l *rateLimiter) onThrottle(p permit) {
 	achieved := l.measuredRate(now)
 	if l.enabled.Load() {
 		achieved = min(achieved, p.rate)
-		if p.rate == 0 || rateBeta*achieved >= l.fill {
+		if p.rate == 0 || rateBeta*achieved >= float64(l.bucket.Limit()) {
 			return
 		}
 	} else {
-		l.served, l.servedAt = l.issued+1, now // a full bucket
+		l.bucket = rate.NewLimiter(0, 1) // full; setFill gives it its rate
 		l.enabled.Store(true)
 		l.gen.Add(1)
 	}
@@ -310,20 +268,20 @@ func (l *rateLimiter) onSuccess() {
 	l.measure(now)
 	dt := now.Sub(l.lastThrottle).Seconds()
 	x := dt - l.k
-	rate := rateScale*x*x*x + l.lastMax
-	if dt >= rateQuietOff.Seconds() && rate >= l.lastMax {
+	r := rateScale*x*x*x + l.lastMax
+	if dt >= rateQuietOff.Seconds() && r >= l.lastMax {
 		l.enabled.Store(false)
 		l.gen.Add(1)
+		l.bucket = nil
 		return
 	}
-	l.setFill(now, min(rate, 2*l.measuredRate(now)))
+	l.setFill(now, min(r, 2*l.measuredRate(now)))
 }
 
-// setFill sets the rate from now on, not below the floor. The caller
-// holds mu.
-func (l *rateLimiter) setFill(now time.Time, rate float64) {
-	l.refill(now)
-	l.fill = max(rate, rateMin)
+// setFill sets the bucket's rate from now on, not below the floor. The
+// caller holds mu and the limiter is on.
+func (l *rateLimiter) setFill(now time.Time, r float64) {
+	l.bucket.SetLimitAt(now, rate.Limit(max(r, rateMin)))
 }
 
 // measure counts the pending sends at now, closing the bucket once it is

@@ -75,11 +75,14 @@ func answerAt(t *testing.T, l *rateLimiter, clock *testClock, n int, every time.
 	}
 }
 
-// rates reads the limiter's state under its lock.
+// rates reads the limiter's state under its lock; fill is 0 while off.
 func rates(l *rateLimiter) (fill, measured float64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.fill, l.measuredRate(l.now())
+	if l.bucket != nil {
+		fill = float64(l.bucket.Limit())
+	}
+	return fill, l.measuredRate(l.now())
 }
 
 // tokens is how long n tokens take at rate per second, as the limiter

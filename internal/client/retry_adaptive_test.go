@@ -26,6 +26,10 @@ func runStorm(t *testing.T, n, parallel int, perSecond float64, burst int) storm
 		c.Retry = RetryPolicy{AttemptTimeout: 10 * time.Second}
 	})
 	f.fake.SetRateLimit(perSecond, burst)
+	// A circuit takes one occupancy order: one circuit per order.
+	for i := range n {
+		f.fake.AddPhysicalConnection(fmt.Sprintf("pc-storm%03d", i), testRegion, "Confirmed")
+	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -38,7 +42,9 @@ func runStorm(t *testing.T, n, parallel int, perSecond float64, burst int) storm
 			for tok := range tokens {
 				var i int
 				_, _ = fmt.Sscanf(tok, "tok-storm-%d", &i)
-				o, err := f.client.CreateOccupancyOrder(ctx, order(tok))
+				in := order(tok)
+				in.PhysicalConnectionID = fmt.Sprintf("pc-storm%03d", i)
+				o, err := f.client.CreateOccupancyOrder(ctx, in)
 				errs[i] = err
 				if o != nil {
 					ids[i] = o.OrderID

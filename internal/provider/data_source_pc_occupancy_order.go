@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -16,6 +18,10 @@ import (
 
 	"github.com/pcorder/terraform-provider-alicloud/internal/client"
 )
+
+// orderReadTimeout is how long a read of the data source may take unless
+// its timeouts block says otherwise.
+const orderReadTimeout = 30 * time.Second
 
 var (
 	_ datasource.DataSource              = (*pcOccupancyOrderDataSource)(nil)
@@ -34,30 +40,31 @@ type pcOccupancyOrderDataSource struct {
 }
 
 type pcOccupancyOrderDataModel struct {
-	OrderID              types.String `tfsdk:"order_id"`
-	PhysicalConnectionID types.String `tfsdk:"physical_connection_id"`
-	PaymentStatus        types.String `tfsdk:"payment_status"`
-	PaymentTime          types.String `tfsdk:"payment_time"`
-	CreateTime           types.String `tfsdk:"create_time"`
-	OrderType            types.String `tfsdk:"order_type"`
-	SubscriptionType     types.String `tfsdk:"subscription_type"`
-	PretaxAmount         types.String `tfsdk:"pretax_amount"`
-	Currency             types.String `tfsdk:"currency"`
-	ProductCode          types.String `tfsdk:"product_code"`
-	Region               types.String `tfsdk:"region"`
-	InstanceIDs          types.List   `tfsdk:"instance_ids"`
+	OrderID              types.String   `tfsdk:"order_id"`
+	PhysicalConnectionID types.String   `tfsdk:"physical_connection_id"`
+	PaymentStatus        types.String   `tfsdk:"payment_status"`
+	PaymentTime          types.String   `tfsdk:"payment_time"`
+	CreateTime           types.String   `tfsdk:"create_time"`
+	OrderType            types.String   `tfsdk:"order_type"`
+	SubscriptionType     types.String   `tfsdk:"subscription_type"`
+	PretaxAmount         types.String   `tfsdk:"pretax_amount"`
+	Currency             types.String   `tfsdk:"currency"`
+	ProductCode          types.String   `tfsdk:"product_code"`
+	Region               types.String   `tfsdk:"region"`
+	InstanceIDs          types.List     `tfsdk:"instance_ids"`
+	Timeouts             timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (d *pcOccupancyOrderDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_pc_occupancy_order"
 }
 
-func (d *pcOccupancyOrderDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *pcOccupancyOrderDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	computed := func(desc string) schema.StringAttribute {
 		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads an order from Alibaba Cloud's billing API (BssOpenApi `GetOrderDetail`, RAM action `bss:DescribeOrder`): " +
+		MarkdownDescription: "Reads an order from Alibaba Cloud's billing API (BssOpenApi `GetOrderDetail`, RAM action `" + ramGetOrderDetail + "`): " +
 			"whether it was paid, voided or still waits for payment. Use it in a `check` block so that every plan warns while an order is unpaid. " +
 			"It reads any order by ID, such as the `order_id` of an `alicloud_pc_occupancy_order` resource.",
 		Attributes: map[string]schema.Attribute{
@@ -89,6 +96,12 @@ func (d *pcOccupancyOrderDataSource) Schema(_ context.Context, _ datasource.Sche
 				Computed:            true,
 			},
 		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{
+				ReadDescription: "How long reading the order may take, retries included, as a duration such as `\"10s\"` or `\"2m\"`. " +
+					"Defaults to `\"" + orderReadTimeout.String() + "\"`. When it passes, reading fails and says so.",
+			}),
+		},
 	}
 }
 
@@ -106,17 +119,27 @@ func (d *pcOccupancyOrderDataSource) Read(ctx context.Context, req datasource.Re
 		resp.Diagnostics.AddError("Provider Not Configured", notConfigured)
 		return
 	}
+	readTimeout, diags := m.Timeouts.Read(ctx, orderReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	ctx = maskSecrets(ctx, d.data.secrets)
 	orderID := m.OrderID.ValueString()
-	rctx, cancel := context.WithTimeout(ctx, d.data.paymentWait)
+	rctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
 	o, err := d.data.client.GetOrderDetail(rctx, orderID)
 	var apiErr *client.APIError
 	switch {
 	case err != nil && errors.As(err, &apiErr) && apiErr.Denied():
 		resp.Diagnostics.AddError("Error Reading Occupancy Order",
-			fmt.Sprintf("The billing API refused to read order %s (%s, HTTP %d, request ID %s): the credentials lack the RAM action bss:DescribeOrder "+
-				"(in the system policy AliyunBSSReadOnlyAccess). Grant it to read orders.", orderID, apiErr.Code, apiErr.HTTPStatus, apiErr.RequestID))
+			fmt.Sprintf("The billing API refused to read order %s (%s, HTTP %d, request ID %s): the credentials lack the RAM action %s "+
+				"(in the system policy AliyunBSSReadOnlyAccess). Grant it to read orders.", orderID, apiErr.Code, apiErr.HTTPStatus, apiErr.RequestID, ramGetOrderDetail))
+		return
+	case err != nil && rctx.Err() != nil && ctx.Err() == nil:
+		resp.Diagnostics.AddError("Error Reading Occupancy Order",
+			fmt.Sprintf("The billing API did not answer for order %s within the read timeout of %s: %s. "+
+				"Try again, or raise timeouts.read in the data source if the billing API is slow.", orderID, readTimeout, client.Redact(err.Error())))
 		return
 	case err != nil:
 		resp.Diagnostics.AddError("Error Reading Occupancy Order",

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -106,6 +107,53 @@ data "alicloud_pc_occupancy_order" "test" {
 			})
 		})
 	}
+}
+
+// TestAccPCOccupancyOrderDataSource_readTimeout: timeouts.read bounds a
+// read whose answer is held back (for less than the default, so that only
+// the configured timeout can end it), and the next read, answered at once,
+// succeeds.
+func TestAccPCOccupancyOrderDataSource_readTimeout(t *testing.T) {
+	skipUnlessAcc(t)
+	t.Parallel()
+	e := newTestEnv(t)
+	e.fake.InjectFor(fakealicloud.ActionGetOrderDetail, fakealicloud.Fault{Kind: fakealicloud.Slow, Delay: orderReadTimeout - 10*time.Second})
+	cfg := e.providerBlock(nil) + unpaidOrderWithData(`timeouts {
+    read = "1s"
+  }`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)Error Reading Occupancy Order.*timeouts\.read`),
+			},
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dataAddr, tfjsonpath.New("payment_status"), knownvalue.StringExact("Unpaid")),
+				},
+				Check: func(*terraform.State) error {
+					// Two questions for the order: the one held back, which the
+					// read gave up on, and the one answered.
+					asks := e.requestsFor(fakealicloud.ActionGetOrderDetail)
+					var slow int
+					for _, r := range asks {
+						if r.Params["OrderId"] != e.fake.Orders()[0].ID {
+							return fmt.Errorf("GetOrderDetail asked for %s, want %s", r.Params["OrderId"], e.fake.Orders()[0].ID)
+						}
+						if r.Fault == fakealicloud.Slow.String() {
+							slow++
+						}
+					}
+					if len(asks) != 2 || slow != 1 {
+						return fmt.Errorf("the fake received %d GetOrderDetail requests, %d of them held back; want 2 and 1", len(asks), slow)
+					}
+					return nil
+				},
+			},
+		},
+	})
 }
 
 // TestAccPCOccupancyOrderDataSource_checkBlock: in a check block, an unpaid
