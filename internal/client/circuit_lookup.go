@@ -37,6 +37,7 @@ type CircuitLookup struct {
 	cancel  context.CancelFunc             // ends the batch in flight
 	running bool
 	total   int // the region's circuit count from the last listing; -1 unknown
+	spent   int // filtered requests sent; see readCircuits
 }
 
 // lookupCall is the question about one ID, shared by its waiting callers.
@@ -144,31 +145,32 @@ func (l *CircuitLookup) run() {
 		}
 		ctx, cancel := sharedContext(lead.ctx)
 		l.batch, l.cancel = batch, cancel
-		total := l.total
+		total, spent := l.total, l.spent
 		l.mu.Unlock()
 
-		l.answer(ctx, batch, total)
+		l.answer(ctx, batch, total, spent)
 		cancel()
 	}
 }
 
 // answer reads the batch's circuits, asks for each one they do not show
 // by its ID alone, and resolves every call of the batch.
-func (l *CircuitLookup) answer(ctx context.Context, batch []*lookupCall, total int) {
+func (l *CircuitLookup) answer(ctx context.Context, batch []*lookupCall, total, spent int) {
 	ids := make([]string, len(batch))
 	for i, call := range batch {
 		ids[i] = call.id
 	}
-	r, err := l.c.readCircuits(ctx, ids, total)
+	r, err := l.c.readCircuits(ctx, ids, total, spent)
 	if err == nil {
 		for _, id := range ids {
 			if _, ok := r.shown[id]; ok || r.alone[id] {
 				continue
 			}
 			var again circuitRead
-			if again, err = l.c.readCircuits(ctx, []string{id}, -1); err != nil {
+			if again, err = l.c.readCircuits(ctx, []string{id}, -1, 0); err != nil {
 				break
 			}
+			r.filters++
 			for k, pc := range again.shown {
 				r.shown[k] = pc
 			}
@@ -182,6 +184,7 @@ func (l *CircuitLookup) answer(ctx context.Context, batch []*lookupCall, total i
 	if r.regionTotal >= 0 {
 		l.total = r.regionTotal
 	}
+	l.spent += r.filters
 	for id, pc := range r.shown {
 		l.cache[id] = &pc
 	}

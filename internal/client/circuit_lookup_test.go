@@ -148,13 +148,13 @@ func TestReadCircuits_knownRegionSize(t *testing.T) {
 	f := newFixture(t, nil)
 	ids := f.addCircuits(99, "Enabled")
 	// Six IDs of a region of 1000: two filters, not 20 pages.
-	r, err := f.client.readCircuits(context.Background(), ids[90:96], 1000)
+	r, err := f.client.readCircuits(context.Background(), ids[90:96], 1000, 0)
 	sent := f.requests(ActionDescribePhysicalConnections)
 	if err != nil || len(r.shown) != 6 || len(sent) != 2 || len(filterValues(t, sent[0])) != 5 || len(filterValues(t, sent[1])) != 1 || !r.alone[ids[95]] {
 		t.Fatalf("got %+v, %v after %v", r, err, sent)
 	}
 	// Eleven IDs of a region of 100: two pages, not three filters.
-	r, err = f.client.readCircuits(context.Background(), ids[:11], 100)
+	r, err = f.client.readCircuits(context.Background(), ids[:11], 100, 0)
 	sent = f.requests(ActionDescribePhysicalConnections)[2:]
 	if err != nil || len(r.shown) != 100 || r.regionTotal != 100 || len(sent) != 2 || filterValues(t, sent[0]) != nil {
 		t.Fatalf("got %d shown, %v after %v", len(r.shown), err, sent)
@@ -285,5 +285,23 @@ func TestCircuitLookup_keepsTheRPCRetries(t *testing.T) {
 	}
 	if n := len(f.requests(ActionDescribePhysicalConnections)); n != 4 || len(f.sleeps) != 3 {
 		t.Fatalf("%d requests and %d waits, want 4 and 3", n, len(f.sleeps))
+	}
+}
+
+// TestCircuitLookup_oneAfterAnotherBuysTheListing: lookups that come one at
+// a time, as a plan's may, each worth one filtered request, switch to the
+// region's listing once the filters spent reach its cost, which then
+// answers every later lookup: at most about twice the listing's pages.
+func TestCircuitLookup_oneAfterAnotherBuysTheListing(t *testing.T) {
+	f := newFixture(t, nil)
+	ids := f.addCircuits(149, "Confirmed") // 150 with the fixture's: 3 pages
+	l := f.client.NewCircuitLookup()
+	for _, id := range ids {
+		if pc, err := l.Lookup(context.Background(), id); err != nil || pc == nil {
+			t.Fatalf("%s: %+v, %v", id, pc, err)
+		}
+	}
+	if n := len(f.requests(ActionDescribePhysicalConnections)); n > 2*3+2 {
+		t.Fatalf("%d lookups one at a time cost %d requests, want at most %d", len(ids), n, 2*3+2)
 	}
 }

@@ -12,6 +12,8 @@ type circuitRead struct {
 	// regionTotal is the region's TotalCount when a listing page was
 	// read, -1 otherwise.
 	regionTotal int
+	// filters counts the filtered requests sent.
+	filters int
 }
 
 // readCircuits asks about ids with as few requests as it can, one at a
@@ -22,7 +24,14 @@ type circuitRead struct {
 // request is listing page 1, whose TotalCount says how many pages the rest
 // of the listing costs, and the cheaper way is taken for what page 1 did
 // not show. On a failure, what was read so far is returned with the error.
-func (c *Client) readCircuits(ctx context.Context, ids []string, total int) (circuitRead, error) {
+//
+// spent is how many filtered requests the caller's earlier batches sent.
+// Small batches, one after another, would each pick filters; but a listing
+// answers every later batch too. So once the filters spent and needed reach
+// the listing's cost, the region is listed (the rent-or-buy rule: never
+// more than twice the cheaper of the two), and a caller that spent filters
+// twice without learning the region's size learns it from page 1.
+func (c *Client) readCircuits(ctx context.Context, ids []string, total, spent int) (circuitRead, error) {
 	r := circuitRead{shown: map[string]PhysicalConnection{}, alone: map[string]bool{}, regionTotal: -1}
 	listed := func(p *CircuitPage) {
 		addCircuits(r.shown, p)
@@ -30,6 +39,7 @@ func (c *Client) readCircuits(ctx context.Context, ids []string, total int) (cir
 	}
 	filtered := func(ids []string) error {
 		for chunk := range chunks(ids, MaxCircuitsPerFilter) {
+			r.filters++
 			p, err := c.DescribePhysicalConnectionsPage(ctx, 1, chunk...)
 			if err != nil {
 				return err
@@ -43,11 +53,9 @@ func (c *Client) readCircuits(ctx context.Context, ids []string, total int) (cir
 	}
 	filters := ceilDiv(len(ids), MaxCircuitsPerFilter)
 	switch {
-	case filters <= 1:
-		return r, filtered(ids)
-	case total >= 0 && regionPages(total) < filters:
+	case total >= 0 && regionPages(total) <= spent+filters && filters > 0 && (spent > 0 || regionPages(total) < filters):
 		return r, c.listRegion(ctx, 1, listed)
-	case total >= 0:
+	case total >= 0 || (filters <= 1 && spent < 2):
 		return r, filtered(ids)
 	}
 

@@ -172,7 +172,7 @@ func (w *CircuitWatcher) run() {
 		total := w.total
 		w.mu.Unlock()
 
-		r, err := w.c.readCircuits(ctx, ids, total)
+		r, err := w.c.readCircuits(ctx, ids, total, 0)
 		cancel()
 
 		w.mu.Lock()

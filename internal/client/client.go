@@ -87,7 +87,10 @@ type Client struct {
 	billing   string
 }
 
-// New checks cfg and returns a Client. It does no network I/O.
+// New checks cfg and returns a Client. It does no network I/O. The
+// endpoints are the caller's to check, with ValidateEndpoint: the provider
+// does, where it can name the argument or environment variable they came
+// from.
 func New(cfg Config) (*Client, error) {
 	if cfg.RegionID == "" {
 		return nil, errors.New("a region is required")
@@ -104,14 +107,6 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.Endpoint == "" {
 		cfg.Endpoint = DefaultEndpoint(cfg.RegionID)
-	}
-	for _, e := range []string{cfg.Endpoint, cfg.BillingEndpoint} {
-		if e == "" {
-			continue
-		}
-		if err := ValidateEndpoint(e); err != nil {
-			return nil, err
-		}
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = NewHTTPClient()

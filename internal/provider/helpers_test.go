@@ -86,9 +86,10 @@ func TestMain(m *testing.M) {
 }
 
 type envSettings struct {
-	fake fakealicloud.Config
-	opts Options
-	tls  bool
+	fake    fakealicloud.Config
+	opts    Options
+	tls     bool
+	waiting bool
 }
 
 type envOption func(*envSettings)
@@ -160,6 +161,9 @@ func newTestEnv(t *testing.T, opts ...envOption) *testEnv {
 	e.fake.AddPhysicalConnection(testPCID, testRegion, "Confirmed")
 	e.fake.AddPhysicalConnection(testPCID2, testRegion, "Complete")
 	e.fake.AddPhysicalConnection(testPCPending, testRegion, "Allocated")
+	if s.waiting {
+		e.fake.SetEnableLag(100 * 365 * 24 * time.Hour)
+	}
 	return e
 }
 
@@ -366,6 +370,42 @@ func loopbackOnlyHTTPClient(dials *atomic.Int64) *http.Client {
 func staticTestCredential(t *testing.T) credentials.Credential {
 	t.Helper()
 	c, _, err := client.NewCredential(client.CredentialConfig{AccessKey: testAccessKey, SecretKey: testSecretKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// addCircuits adds n circuits waiting for payment, pc-bulk000 and up, as
+// the HCL expression bulkCircuit names them: a circuit takes one order.
+func (e *testEnv) addCircuits(n int) {
+	for i := range n {
+		e.fake.AddPhysicalConnection(fmt.Sprintf("pc-bulk%03d", i), testRegion, fakealicloud.StatusConfirmed)
+	}
+}
+
+// bulkCircuit is the circuit of count.index among those of addCircuits.
+const bulkCircuit = `format("pc-bulk%03d", count.index)`
+
+// withCircuitsWaiting keeps every circuit waiting for payment after its
+// order is paid, so that a test can replace an order on the same circuit;
+// the follow-up to Enabled then ends at a short bound.
+func withCircuitsWaiting() envOption {
+	return func(s *envSettings) {
+		s.waiting = true
+		s.opts.PaymentWait, s.opts.PaymentPoll = time.Second, 200*time.Millisecond
+	}
+}
+
+// unitClient is a client of e's fake with short retries, for the tests
+// that call the resource's methods directly.
+func (e *testEnv) unitClient(t *testing.T) *client.Client {
+	t.Helper()
+	c, err := client.New(client.Config{
+		RegionID: testRegion, Endpoint: e.addr, BillingEndpoint: e.addr, Protocol: client.ProtocolHTTP,
+		Credential: staticTestCredential(t), HTTPClient: loopbackOnlyHTTPClient(nil),
+		Retry: client.RetryPolicy{InitialBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond, UnreachableAfter: 200 * time.Millisecond},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,12 +58,13 @@ func TestAccPCOccupancyOrder_hundredWithLostResponses(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
 	e.fake.SetLossRate(0.3, 42)
-	cfg := e.providerBlock(nil) + fmt.Sprintf(`
+	e.addCircuits(100)
+	cfg := e.providerBlock(nil) + `
 resource "alicloud_pc_occupancy_order" "many" {
   count                  = 100
-  physical_connection_id = %q
+  physical_connection_id = ` + bulkCircuit + `
 }
-`, testPCID)
+`
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{

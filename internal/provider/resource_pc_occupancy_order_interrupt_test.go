@@ -106,7 +106,7 @@ func (w *cliWorkspace) killedWhileOrdering(p *holdingProxy, args ...string) {
 func (w *cliWorkspace) stateOrderIDs() []string {
 	w.t.Helper()
 	b, err := os.ReadFile(filepath.Join(w.dir, "terraform.tfstate"))
-	if os.IsNotExist(err) {
+	if os.IsNotExist(err) || (err == nil && len(b) == 0) {
 		return nil
 	}
 	if err != nil {

@@ -74,8 +74,9 @@ func (r *pcOccupancyOrderResource) confirmPayment(ctx context.Context, diags *di
 		return nil, false
 	}
 	d, err := r.data.client.AwaitPayment(pctx, orderID, r.data.paymentPoll)
-	if err != nil && pctx.Err() != nil && ctx.Err() == nil {
-		err = nil // The bound ended the wait: the last answer stands.
+	var reqErr *client.RequestError
+	if err != nil && pctx.Err() != nil && ctx.Err() == nil && !errors.As(err, &reqErr) {
+		err = nil // The bound ended the wait after an answer: it stands.
 	}
 	var apiErr *client.APIError
 	switch {

@@ -73,8 +73,8 @@ func TestAccPCOccupancyOrder_paymentCancelled(t *testing.T) {
 	e.fake.SetBalanceSufficient(false)
 	out := applyThenQuiet(t, e, e.cliProviderBlock()+paymentOrder)
 	id := e.fake.Orders()[0].ID
-	for _, want := range []string{"Warning: Occupancy Order Voided", id, "Cancelled", "balance", "-replace="} {
-		if !strings.Contains(out, want) {
+	for _, want := range []string{"Warning: Occupancy Order Voided", id, "Cancelled", "balance", "set client_token to a value not used before"} {
+		if !strings.Contains(unwrap(out), want) {
 			t.Errorf("the apply's output lacks %q:\n%s", want, out)
 		}
 	}
@@ -180,12 +180,13 @@ func TestAccPCOccupancyOrder_hundredOrdersPaymentChecked(t *testing.T) {
 	skipUnlessAcc(t)
 	t.Parallel()
 	e := newTestEnv(t)
-	cfg := e.providerBlock(nil) + fmt.Sprintf(`
+	e.addCircuits(100)
+	cfg := e.providerBlock(nil) + `
 resource "alicloud_pc_occupancy_order" "test" {
   count                  = 100
-  physical_connection_id = %q
+  physical_connection_id = ` + bulkCircuit + `
 }
-`, testPCID)
+`
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
@@ -221,6 +222,17 @@ func TestConfirmPayment_warnings(t *testing.T) {
 		{"paid", nil, nil},
 		{"cancelled", func(f *fakealicloud.Server, id string) { f.SetPaymentStatus(id, fakealicloud.PaymentCancelled) },
 			[]string{"Occupancy Order Voided", "balance", "set client_token to a value not used before"}},
+		{"canceled, as the SDK spells it", func(f *fakealicloud.Server, id string) {
+			f.SetPaymentSpelling(fakealicloud.PaymentSpellingSDK)
+			f.SetPaymentStatus(id, fakealicloud.PaymentCancelled)
+		}, []string{"Occupancy Order Voided", "canceled"}},
+		{"Canceled, with one l", func(f *fakealicloud.Server, id string) {
+			f.SetPaymentSpelling(fakealicloud.PaymentSpellingCanceled)
+			f.SetPaymentStatus(id, fakealicloud.PaymentCancelled)
+		}, []string{"Occupancy Order Voided", "Canceled"}},
+		{"paid, in lower case", func(f *fakealicloud.Server, _ string) { f.SetPaymentSpelling(fakealicloud.PaymentSpellingSDK) }, nil},
+		{"Success false", func(f *fakealicloud.Server, _ string) { f.SetOrderDetailFailure("InternalError.Billing", "The billing system failed.") },
+			[]string{"Occupancy Order Payment Not Checked", "InternalError.Billing"}},
 		{"unpaid", func(f *fakealicloud.Server, id string) { f.SetPaymentStatus(id, fakealicloud.PaymentUnpaid) },
 			[]string{"Occupancy Order Not Paid", "Unpaid", "balance", "check block"}},
 		{"not shown within the bound", func(f *fakealicloud.Server, _ string) { f.SetBillingLag(time.Hour) },
@@ -233,14 +245,7 @@ func TestConfirmPayment_warnings(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			e := newTestEnv(t, withPaymentWait(300*time.Millisecond, 100*time.Millisecond))
-			c, err := client.New(client.Config{
-				RegionID: testRegion, Endpoint: e.addr, BillingEndpoint: e.addr, Protocol: client.ProtocolHTTP,
-				Credential: staticTestCredential(t), HTTPClient: loopbackOnlyHTTPClient(nil),
-				Retry: client.RetryPolicy{InitialBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond, UnreachableAfter: 200 * time.Millisecond},
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := e.unitClient(t)
 			order, err := c.CreateOccupancyOrder(t.Context(), client.OccupancyOrderInput{PhysicalConnectionID: pcID, AutoPay: true,
 				InstanceChargeType: client.ChargeTypePostPaid, ClientToken: "payment-" + tc.name})
 			if err != nil {

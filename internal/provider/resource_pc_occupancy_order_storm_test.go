@@ -19,12 +19,13 @@ func TestAccPCOccupancyOrder_throttledStorm(t *testing.T) {
 	const n = 50
 	e := newTestEnv(t)
 	e.fake.SetRateLimit(10, 2)
+	e.addCircuits(n)
 	cfg := e.providerBlock(nil) + fmt.Sprintf(`
 resource "alicloud_pc_occupancy_order" "storm" {
   count                  = %d
-  physical_connection_id = %q
+  physical_connection_id = %s
 }
-`, n, testPCID)
+`, n, bulkCircuit)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{

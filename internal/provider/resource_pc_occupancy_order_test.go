@@ -191,7 +191,7 @@ func TestAccPCOccupancyOrder_seventeenDigitOrderID(t *testing.T) {
 func TestAccPCOccupancyOrder_changesForceReplacement(t *testing.T) {
 	skipUnlessAcc(t)
 	t.Parallel()
-	e := newTestEnv(t)
+	e := newTestEnv(t, withCircuitsWaiting())
 	steps := []struct {
 		name string
 		body string
@@ -387,7 +387,7 @@ func TestAccPCOccupancyOrder_otherAPIError(t *testing.T) {
 }
 
 // TestAccPCOccupancyOrder_credentialsRejected: a signature the API rejects
-// stops the create at the first attempt and names the credentials.
+// fails the plan at its circuit lookup and names the credentials.
 func TestAccPCOccupancyOrder_credentialsRejected(t *testing.T) {
 	skipUnlessAcc(t)
 	t.Parallel()
@@ -398,9 +398,10 @@ func TestAccPCOccupancyOrder_credentialsRejected(t *testing.T) {
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
 			Config:      cfg,
-			ExpectError: regexp.MustCompile(`(?s)Credentials Rejected.*SignatureDoesNotMatch.*` + words("No order was placed. Check access_key and secret_key").String()),
+			ExpectError: regexp.MustCompile(`(?s)Credentials Rejected.*SignatureDoesNotMatch.*` + words("nothing was ordered. Check access_key and secret_key").String()),
 		}},
-		CheckDestroy: resource.ComposeAggregateTestCheckFunc(e.checkRequestCount(1), e.checkOrderCount(0)),
+		// The plan's lookup is refused: the create is never sent.
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(e.checkRequestCount(0), e.checkOrderCount(0)),
 	})
 }
 

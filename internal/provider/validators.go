@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/pcorder/terraform-provider-alicloud/internal/client"
@@ -101,24 +100,4 @@ func (t orderTerms) validate() diag.Diagnostics {
 			"auto_renew_duration is the length of each automatic renewal and needs auto_renew = true. Set auto_renew = true, or remove auto_renew_duration.")
 	}
 	return diags
-}
-
-// endpointValidator accepts "host" or "host:port".
-type endpointValidator struct{}
-
-var _ validator.String = endpointValidator{}
-
-func (endpointValidator) Description(context.Context) string {
-	return "must be a host name with an optional port, without a scheme or path"
-}
-
-func (v endpointValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (endpointValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := client.ValidateEndpoint(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Endpoint", err.Error()+".")
-	}
 }
