@@ -29,6 +29,8 @@
 # whole file before it runs any of it: editing or pulling this script during a
 # long build cannot change what a running build does.
 set -euo pipefail
+# The built CLI's `version` check below would otherwise ask checkpoint-api.hashicorp.com for updates.
+export CHECKPOINT_DISABLE=1
 
 usage() {
 	echo "usage: $0 [--no-build] terraform|tofu VERSION (for example: $0 tofu 1.12.6)" >&2

@@ -7,7 +7,7 @@
 #   ~/.terraform.d/plugins/registry.opentofu.org/pcorder/alicloud/<version>/<os>_<arch>/terraform-provider-alicloud_v<version>
 #
 # `terraform init` (or `tofu init`) then installs source = "pcorder/alicloud",
-# version = "~> 0.1", with no registry and no dev_overrides, as long as the CLI
+# version = "~> 0.2", with no registry and no dev_overrides, as long as the CLI
 # configuration has no provider_installation block (one replaces the implied
 # mirror). scripts/test-install.sh proves it.
 set -euo pipefail

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # make test-install: proves that `make install` is enough for `terraform init`.
 # It installs the provider into a temporary HOME, then runs `init` and
-# `validate` on a configuration asking for pcorder/alicloud "~> 0.1", with an
+# `validate` on a configuration asking for pcorder/alicloud "~> 0.2", with an
 # empty CLI configuration file and every HTTP(S) request sent to a dead proxy,
 # so that nothing but the implied local mirror can satisfy it. A control run
 # with an empty HOME must fail the same init. OpenTofu is tried too when
 # scripts/ensure-cli.sh has already built it (make test-matrix does).
 set -euo pipefail
+# No update check: nothing but the implied local mirror may be asked for anything.
+export CHECKPOINT_DISABLE=1
 
 # All in main, called on the last line: bash reads the whole file before it
 # runs, so editing or pulling this script mid-run cannot change the run.
@@ -38,7 +40,7 @@ terraform {
   required_providers {
     alicloud = {
       source  = "pcorder/alicloud"
-      version = "~> 0.1"
+      version = "~> 0.2"
     }
   }
 }

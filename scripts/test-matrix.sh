@@ -11,6 +11,8 @@
 # MATRIX_PACKAGES (default ./internal/provider/..., the only package that runs
 # a CLI). Every CLI runs even when one fails; the summary says which failed.
 set -euo pipefail
+# No update check from the CLIs the tests run (nor from a CLI built here).
+export CHECKPOINT_DISABLE=1
 
 # All in main, called on the last line: bash reads the whole file before it
 # runs, so editing or pulling this script mid-run cannot change the run.

@@ -8,7 +8,7 @@ terraform {
     # This provider takes another local name.
     pcorder = {
       source  = "pcorder/alicloud"
-      version = "~> 0.1"
+      version = "~> 0.2"
     }
   }
 }

@@ -21,31 +21,52 @@ type bench struct {
 	runs    int      // counts runs, to name their logs
 }
 
-// moduleRoot returns the directory of the go.mod in force.
-func moduleRoot() (string, error) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	gomod := strings.TrimSpace(string(out))
-	if err != nil || gomod == "" || gomod == os.DevNull {
-		return "", fmt.Errorf("run from inside the module: go env GOMOD says %q (%v)", gomod, err)
-	}
-	return filepath.Dir(gomod), nil
+// roots are the two modules the benchmark builds from.
+type roots struct {
+	bench    string // this module: the floors and rsswrap
+	provider string // the provider's module, which bench/go.mod replaces with ../
 }
+
+// findRoots asks the go command for the directory of the go.mod in force,
+// which must be the benchmark's, and for the directory the provider's module
+// is replaced with.
+func findRoots() (roots, error) {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Path}} {{.Dir}}").Output()
+	path, dir, _ := strings.Cut(strings.TrimSpace(string(out)), " ")
+	if err != nil || path != benchModule {
+		return roots{}, fmt.Errorf("run from inside the benchmark's module, bench/ (go list -m says %q: %v)", strings.TrimSpace(string(out)), err)
+	}
+	out, err = exec.Command("go", "list", "-m", "-f", "{{.Dir}}", providerModule).Output()
+	providerDir := strings.TrimSpace(string(out))
+	if err != nil || providerDir == "" {
+		return roots{}, fmt.Errorf("go list -m %s: no directory (%v); bench/go.mod must replace it with ../", providerModule, err)
+	}
+	return roots{bench: dir, provider: providerDir}, nil
+}
+
+// The module paths of the benchmark and of the provider it measures.
+const (
+	benchModule    = "github.com/pcorder/terraform-provider-alicloud/bench"
+	providerModule = "github.com/pcorder/terraform-provider-alicloud"
+)
 
 // setup builds the binaries, finds Terraform and writes its CLI
 // configuration and environment.
-func (b *bench) setup(root, providerPkg, terraform string) error {
+func (b *bench) setup(root roots, providerPkg, terraform string) error {
 	wrapper := filepath.Join(b.tmp, "rsswrap")
-	for _, build := range [][2]string{
-		{filepath.Join(b.realDir, providerExe[kindAli]), providerPkg},
-		{filepath.Join(b.realDir, providerExe[kindFloor]), "./cmd/bench/floorprovider"},
-		{filepath.Join(b.realDir, providerExe[kindSchemaFloor]), "./cmd/bench/schemafloor"},
-		{wrapper, "./cmd/bench/rsswrap"},
+	// The provider is built in its own module, with its own go.sum, as it
+	// ships; the floors and the wrapper in this one.
+	for _, build := range []struct{ dir, out, pkg string }{
+		{root.provider, filepath.Join(b.realDir, providerExe[kindAli]), providerPkg},
+		{root.bench, filepath.Join(b.realDir, providerExe[kindFloor]), "./floorprovider"},
+		{root.bench, filepath.Join(b.realDir, providerExe[kindSchemaFloor]), "./schemafloor"},
+		{root.bench, wrapper, "./rsswrap"},
 	} {
-		b.log("go build -o %s %s", build[0], build[1])
-		cmd := exec.Command("go", "build", "-o", build[0], build[1])
-		cmd.Dir, cmd.Stdout, cmd.Stderr = root, os.Stderr, os.Stderr
+		b.log("(cd %s && go build -o %s %s)", build.dir, build.out, build.pkg)
+		cmd := exec.Command("go", "build", "-o", build.out, build.pkg)
+		cmd.Dir, cmd.Stdout, cmd.Stderr = build.dir, os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("go build %s: %w", build[1], err)
+			return fmt.Errorf("go build %s: %w", build.pkg, err)
 		}
 	}
 	// Each provider's dev_overrides directory holds only rsswrap, under the
@@ -78,7 +99,7 @@ provider_installation {
 
 	if b.tf = terraform; b.tf == "" {
 		cmd := exec.Command("bash", "scripts/ensure-terraform.sh")
-		cmd.Dir, cmd.Stderr = root, os.Stderr
+		cmd.Dir, cmd.Stderr = root.provider, os.Stderr
 		out, err := cmd.Output()
 		if err != nil {
 			return fmt.Errorf("scripts/ensure-terraform.sh: %w", err)

@@ -3,12 +3,12 @@
 // (schemafloor_pc_occupancy_order) have the schema of the alicloud provider
 // and of alicloud_pc_occupancy_order, but which sends nothing. Create fills
 // the computed values (a counter is the order ID) and stores state; Read,
-// Update and Delete touch nothing but state. Like the alicloud provider, it
-// switches the SDK's logs off unless TF_LOG* asks for them. So it costs
-// what Terraform and the framework pay for that schema, and cmd/bench
-// reports the alicloud provider's time as a ratio to it; the gap between
-// this floor and cmd/bench/floorprovider (two attributes) is the schema's
-// own cost.
+// Update and Delete touch nothing but state. Like the alicloud provider, and
+// through the same internal/sdklogs, it switches the SDK's logs off unless
+// TF_LOG* asks for them. So it costs what Terraform and the framework pay
+// for that schema, and the benchmark reports the alicloud provider's time
+// as a ratio to it; the gap between this floor and floorprovider (two
+// attributes) is the schema's own cost.
 //
 // The schemas are the real ones, taken from internal/provider (descriptions,
 // validators, defaults and plan modifiers included); what the floor leaves
@@ -29,8 +29,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/pcorder/terraform-provider-alicloud/cmd/bench/internal/sdklogs"
 	alicloud "github.com/pcorder/terraform-provider-alicloud/internal/provider"
+	"github.com/pcorder/terraform-provider-alicloud/internal/sdklogs"
 )
 
 // Address is where the benchmark's Terraform CLI configuration finds it.

@@ -1,9 +1,10 @@
 // Command floorprovider is the benchmark's floor: the smallest
 // terraform-plugin-framework provider, with one state-only resource
 // (floor_thing) and nothing else. Its cost is the framework's and
-// Terraform's; cmd/bench reports the gap between it and cmd/bench/schemafloor
-// as what alicloud's schema costs. Like the alicloud provider, it switches
-// the SDK's logs off unless TF_LOG* asks for them.
+// Terraform's; the benchmark reports the gap between it and schemafloor
+// as what alicloud's schema costs. Like the alicloud provider, and through
+// the same internal/sdklogs, it switches the SDK's logs off unless TF_LOG*
+// asks for them.
 package main
 
 import (
@@ -17,7 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/pcorder/terraform-provider-alicloud/cmd/bench/internal/sdklogs"
+	"github.com/pcorder/terraform-provider-alicloud/internal/sdklogs"
 )
 
 // Address is where the benchmark's Terraform CLI configuration finds it.

@@ -1,16 +1,18 @@
 // Command bench measures what alicloud_pc_occupancy_order costs on top of
-// Terraform (issue 5), against three floors: Terraform alone (built-in
-// terraform_data resources), the bare plugin framework (cmd/bench/floorprovider,
-// one state-only resource of two attributes) and the same-schema floor
-// (cmd/bench/schemafloor: alicloud's provider and resource schema, sending
-// nothing). Its ratios are alicloud ÷ the same-schema floor. Run it from the
-// module root (`make bench` passes BENCHFLAGS on):
+// Terraform, against three floors: Terraform alone (built-in terraform_data
+// resources), the bare plugin framework (floorprovider, one state-only
+// resource of two attributes) and the same-schema floor (schemafloor:
+// alicloud's provider and resource schema, sending nothing). Its ratios are
+// alicloud ÷ the same-schema floor. It is a module of its own, so that
+// nothing of it ships with the provider; run it from bench/ (`make bench`
+// in the repository root does, and passes BENCHFLAGS on):
 //
-//	go run ./cmd/bench                # everything, about 8 minutes on 2 cores
-//	go run ./cmd/bench -quick         # N = 1,100, one repetition, a storm of 100
+//	go run .                # everything, about 15 minutes on 2 cores
+//	go run . -quick         # N = 1,100, one repetition, a storm of 100
 //
-// It builds the alicloud provider, the two floor providers and cmd/bench/rsswrap
-// into a temporary directory, starts the fake VPC API (internal/fakealicloud)
+// It builds the alicloud provider (in the provider's module, with its
+// go.sum, as it ships), the two floor providers and rsswrap into a
+// temporary directory, starts the fake VPC API (internal/fakealicloud)
 // in-process on 127.0.0.1 for each alicloud run, and points Terraform at the
 // providers with a CLI configuration of its own (dev_overrides, so no
 // `terraform init` and no network). Every run gets a fresh working
@@ -47,31 +49,34 @@
 //	-storm-burst 2     the burst of its token bucket
 //	-init-runs 5       starts of each binary for the startup measure
 //	-quick             -n 1,100 -reps 1 -storm 100
-//	-out FILE          where the report goes (default bench/results.md)
-//	-provider-pkg PKG  the package built as the alicloud provider (another build, to compare)
+//	-out FILE          where the report goes (default results.md, beside bench/go.mod)
+//	-provider-pkg PKG  the package built as the alicloud provider, relative to the provider's module root
+//	                   (another build, to compare)
 //	-terraform PATH    the Terraform CLI (default: what scripts/ensure-terraform.sh prints)
 //	-keep              keep the temporary directory: binaries, logs, working directories
 //
 // To check one number in under two minutes, narrow the run; a run narrowed
 // by -quick, -kinds or -measures prints its report and writes it only to an
-// -out given explicitly, so that bench/results.md keeps the full run:
+// -out given explicitly, so that results.md keeps the full run:
 //
-//	go run ./cmd/bench -measures apply -n 1000 -kinds schemafloor,alicloud -reps 1   # the 1000-order ratio
-//	go run ./cmd/bench -measures storm -reps 1                                       # the storm's per-order costs
-//	go run ./cmd/bench -measures storm -storm 50 -storm-rate 25 -reps 1               # a smaller storm
-//	go run ./cmd/bench -measures plan -n 1000 -kinds schemafloor,alicloud -reps 1     # the plan (its apply is not recorded)
+//	go run . -measures apply -n 1000 -kinds schemafloor,alicloud -reps 1   # the 1000-order ratio
+//	go run . -measures storm -reps 1                                       # the storm's per-order costs
+//	go run . -measures storm -storm 50 -storm-rate 25 -reps 1               # a smaller storm
+//	go run . -measures plan -n 1000 -kinds schemafloor,alicloud -reps 1     # the plan (its apply is not recorded)
 //
 // It prints one Markdown table with a line naming the machine and the
-// method, then the targets of issue 12 the run measured, each marked met or
+// method, then the performance targets the run measured, each marked met or
 // missed (reported, not enforced); writes the same to -out; and exits 1 if
 // an assertion failed (a failed apply, a duplicate order, a plan with
 // changes or requests).
 //
 // The files: doc.go (this), main.go (the flags, and run from setup to report), setup.go
-// (building the binaries, Terraform's version and CLI configuration),
+// (finding both modules, building the binaries, Terraform's version and CLI configuration),
 // runs.go (the order of the measured runs), storm.go (the storm's runs and
 // its row), configuration.go (each kind's main.tf), workspace.go (a working
 // directory and one measured Terraform command: its RSS log, the fake's
 // requests, the state), startup.go (the init cost of a binary), report.go
-// (the Markdown, medians and formatting), targets.go (issue 12's targets).
+// (the Markdown, medians and formatting), targets.go (the targets). The
+// floors and the wrapper are commands of their own: floorprovider,
+// schemafloor and rsswrap. README.md says how to read results.md.
 package main

@@ -61,3 +61,9 @@ provider %q {
 
 // physicalConnectionID is the i-th resource's physical connection.
 func physicalConnectionID(i int) string { return fmt.Sprintf("pc-bench%06d", i) }
+
+// connectionStatus is the status the fake gives every physical connection:
+// one that takes an occupancy order. Complete does so for the fake both
+// before and after it learnt that Confirmed takes one and Enabled (a circuit
+// already paid for) refuses it, as the published API does.
+const connectionStatus = "Complete"

@@ -1,6 +1,6 @@
 // Command rsswrap measures the peak memory of a Terraform provider process.
-// cmd/bench installs a copy of it, under the provider's executable name, in
-// the directory a dev_overrides entry points Terraform at. Terraform then
+// The benchmark installs a copy of it, under the provider's executable
+// name, in the directory a dev_overrides entry points Terraform at. Terraform then
 // starts rsswrap as the provider; rsswrap starts the real provider
 // ($RSSWRAP_REAL_DIR/<its own base name>) as its child, with the same
 // arguments, environment, standard streams (so the go-plugin handshake

@@ -54,7 +54,7 @@ func (b *bench) workspace(kind string, n int, rate float64, burst int) (*workspa
 	if kind == kindAli {
 		ws.fake = fakealicloud.New(fakealicloud.Config{Credentials: map[string]fakealicloud.Credential{accessKey: {AccessKeySecret: secretKey}}})
 		for i := range n {
-			ws.fake.AddPhysicalConnection(physicalConnectionID(i), region, "Enabled")
+			ws.fake.AddPhysicalConnection(physicalConnectionID(i), region, connectionStatus)
 		}
 		if rate > 0 {
 			ws.fake.SetRateLimit(rate, burst)

@@ -22,8 +22,8 @@ const (
 // The kinds of resource compared.
 const (
 	kindData        = "terraform_data"
-	kindFloor       = "floor"       // cmd/bench/floorprovider: the bare framework
-	kindSchemaFloor = "schemafloor" // cmd/bench/schemafloor: alicloud's schema, sending nothing
+	kindFloor       = "floor"       // floorprovider: the bare framework
+	kindSchemaFloor = "schemafloor" // schemafloor: alicloud's schema, sending nothing
 	kindAli         = "alicloud"
 )
 
@@ -61,6 +61,7 @@ type options struct {
 	terraform   string
 	providerPkg string
 	keep, quick bool
+	outDefault  bool // -out not given: results.md is resolved against the benchmark's module
 }
 
 // The measures -measures names.
@@ -76,8 +77,8 @@ func parseFlags() (options, error) {
 	flag.Float64Var(&o.stormRate, "storm-rate", 25, "creates per second the fake allows during the storm")
 	flag.IntVar(&o.stormBurst, "storm-burst", 2, "burst of the fake's rate limit during the storm")
 	flag.IntVar(&o.initRuns, "init-runs", 5, "runs of each provider binary under GODEBUG=inittrace=1")
-	flag.StringVar(&o.out, "out", "bench/results.md", "write the results to this `file` (a run narrowed by -quick, -kinds or -measures writes only to an -out given)")
-	flag.StringVar(&o.providerPkg, "provider-pkg", ".", "the Go `package` to build as terraform-provider-alicloud (another build of it, to compare)")
+	flag.StringVar(&o.out, "out", "results.md", "write the results to this `file`, by default results.md beside bench/go.mod (a run narrowed by -quick, -kinds or -measures writes only to an -out given)")
+	flag.StringVar(&o.providerPkg, "provider-pkg", ".", "the Go `package` to build as terraform-provider-alicloud, relative to the provider's module root (another build of it, to compare)")
 	flag.StringVar(&o.terraform, "terraform", "", "the Terraform CLI `path` (default: what scripts/ensure-terraform.sh prints)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (binaries, logs, working directories)")
 	flag.BoolVar(&o.quick, "quick", false, "smoke check: -n 1,100 -reps 1 -storm 100")
@@ -115,6 +116,7 @@ func parseFlags() (options, error) {
 	if !outGiven && (o.quick || len(o.kinds) < len(allKinds) || len(o.measures) < len(allMeasures)) {
 		o.out = ""
 	}
+	o.outDefault = !outGiven
 	if o.reps < 1 || o.initRuns < 1 || o.storm < 0 || o.stormRate <= 0 || o.stormBurst < 1 {
 		return o, errors.New("-reps, -init-runs and -storm-burst must be at least 1, -storm at least 0, -storm-rate positive")
 	}
@@ -148,9 +150,12 @@ func run(log func(string, ...any)) error {
 	if err != nil {
 		return err
 	}
-	root, err := moduleRoot()
+	root, err := findRoots()
 	if err != nil {
 		return err
+	}
+	if o.outDefault && o.out != "" {
+		o.out = filepath.Join(root.bench, o.out)
 	}
 	tmp, err := os.MkdirTemp("", "tfbench-")
 	if err != nil {

@@ -12,14 +12,14 @@ import (
 // renderReport is the Markdown the benchmark prints and writes.
 func renderReport(o options, samples map[key][]sample, inits map[string]initCost, machineLine string) string {
 	var w strings.Builder
-	fmt.Fprintf(&w, "# Benchmark of alicloud_pc_occupancy_order (issue 5)\n\n%s\n\n", machineLine)
-	fmt.Fprintf(&w, "Method: `go run ./cmd/bench%s`. Each cell is the median of %d interleaved run(s) (the order of the kinds rotates between repetitions), "+
+	fmt.Fprintf(&w, "# Benchmark of alicloud_pc_occupancy_order\n\n%s\n\n", machineLine)
+	fmt.Fprintf(&w, "Method: `go run .%s` in bench/. Each cell is the median of %d interleaved run(s) (the order of the kinds rotates between repetitions), "+
 		"each in a fresh working directory, with Terraform's default parallelism (10), dev_overrides (no `terraform init`), "+
 		"TF_IN_AUTOMATION=1 and CHECKPOINT_DISABLE=1. Times are the wall time of the whole `terraform` command. "+
 		"The alicloud provider talks plain HTTP to the fake Alibaba Cloud API (internal/fakealicloud), served in-process on 127.0.0.1 and sharing the cores. "+
 		"Peak RSS is wait4's ru_maxrss of each provider process (a wrapper runs the real provider as its child), the max over the processes Terraform starts during a run; "+
-		"CPU is user+system time summed over them. There are two floors. The bare floor is cmd/bench/floorprovider: the plugin framework with one state-only resource of two attributes. "+
-		"The same-schema floor is cmd/bench/schemafloor: the alicloud provider block's schema and alicloud_pc_occupancy_order's "+
+		"CPU is user+system time summed over them. There are two floors. The bare floor is bench/floorprovider: the plugin framework with one state-only resource of two attributes. "+
+		"The same-schema floor is bench/schemafloor: the alicloud provider block's schema and alicloud_pc_occupancy_order's "+
 		"(the schemas themselves, taken from internal/provider: attributes, descriptions, defaults, validators, plan modifiers, timeouts), "+
 		"given the same configuration, whose Create sends nothing and only fills the computed values and stores state. "+
 		"Both floors switch the plugin SDK's logs off when no TF_LOG* variable is set, as the alicloud provider does. "+
