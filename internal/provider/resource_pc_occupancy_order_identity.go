@@ -32,11 +32,9 @@ func (r *pcOccupancyOrderResource) IdentitySchema(_ context.Context, _ resource.
 	}
 }
 
-// setIdentity records the identity when Terraform asks for one (a CLI
-// without identity support passes none).
+// setIdentity records the identity. The framework gives every method of a
+// resource with an identity schema an identity to set, whatever the CLI
+// supports (it drops it for a CLI without identity support).
 func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics, pcID, orderID types.String) {
-	if identity == nil {
-		return
-	}
 	diags.Append(identity.Set(ctx, pcOccupancyOrderIdentity{PhysicalConnectionID: pcID, OrderID: orderID})...)
 }

@@ -33,7 +33,9 @@ func (r *pcOccupancyOrderResource) ModifyPlan(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if plan.ClientToken.IsUnknown() {
+	var configured types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("client_token"), &configured)...)
+	if configured.IsNull() && plan.ClientToken.IsUnknown() {
 		if token, ok := derivedToken(r.data.region, plan); ok {
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("client_token"), token)...)
 		}

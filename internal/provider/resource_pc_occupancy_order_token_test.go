@@ -247,3 +247,30 @@ func unwrap(out string) string {
 	}
 	return b.String()
 }
+
+// TestAccPCOccupancyOrder_configuredTokenUnknownAtPlan: a client_token that
+// is configured but unknown at plan is never replaced by a derived one.
+func TestAccPCOccupancyOrder_configuredTokenUnknownAtPlan(t *testing.T) {
+	skipUnlessAcc(t)
+	t.Parallel()
+	e := newTestEnv(t)
+	cfg := e.providerBlock(nil) + fmt.Sprintf(`
+resource "terraform_data" "token" {
+  input = "token-from-elsewhere"
+}
+resource "alicloud_pc_occupancy_order" "test" {
+  physical_connection_id = %q
+  client_token           = terraform_data.token.output
+}
+`, testPCID)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectUnknownValue(resourceAddr, tfjsonpath.New("client_token")),
+			}},
+			Check: e.checkOneToken("token-from-elsewhere"),
+		}},
+	})
+}
