@@ -45,9 +45,11 @@ func addCreateError(diags *diag.Diagnostics, err error, in client.OccupancyOrder
 	case errors.As(err, &apiErr) && apiErr.Code == client.CodeIdempotentParameterMismatch:
 		diags.AddAttributeError(path.Root("client_token"), "Client Token Already Used With Other Parameters",
 			fmt.Sprintf("Client token %q was already used for an order with different parameters (%s, HTTP %d, request ID %s). "+
-				"No new order was placed. To return that earlier order, set the arguments it was placed with; "+
-				"to place a new order, set a different client_token or remove it so that one is generated.",
-				in.ClientToken, apiErr.Code, apiErr.HTTPStatus, apiErr.RequestID))
+				"No new order was placed; the earlier order exists and is not in this resource's state. "+
+				"To place a new order, set a client_token not used before, or remove it so that one is derived from the arguments. "+
+				"To adopt the earlier order instead, find its ID in the console (Expenses and Costs, Orders) and add this import block, "+
+				"with to set to this resource's address:\n\nimport {\n  to = alicloud_pc_occupancy_order.<name>\n  id = \"%s:<order ID>\"\n}",
+				in.ClientToken, apiErr.Code, apiErr.HTTPStatus, apiErr.RequestID, in.PhysicalConnectionID))
 	case errors.As(err, &apiErr) && apiErr.CredentialsRejected():
 		diags.AddError("Credentials Rejected",
 			fmt.Sprintf("The API refused the credentials of the order for physical connection %s in %s: %s: %s (HTTP %d, request ID %s). No order was placed. "+
