@@ -26,11 +26,11 @@ func startWith(t *testing.T, flags ...string) string {
 	return addr
 }
 
-// create places an occupancy order on pc in cn-hangzhou with extra
+// create places an occupancy order on pc-w in cn-hangzhou with extra
 // parameters, given as key-value pairs.
-func create(t *testing.T, addr, pc string, kv ...string) (int, map[string]any) {
+func create(t *testing.T, addr string, kv ...string) (int, map[string]any) {
 	t.Helper()
-	p := map[string]string{"RegionId": "cn-hangzhou", "PhysicalConnectionId": pc}
+	p := map[string]string{"RegionId": "cn-hangzhou", "PhysicalConnectionId": "pc-w"}
 	for i := 0; i+1 < len(kv); i += 2 {
 		p[kv[i]] = kv[i+1]
 	}
@@ -60,10 +60,10 @@ func circuitStatus(t *testing.T, addr, pc string, filtered bool) string {
 	return ""
 }
 
-// placed places an order as create does and returns its Data.OrderId.
-func placed(t *testing.T, addr, pc string, kv ...string) string {
+// placed places an order on pc-w as create does and returns its Data.OrderId.
+func placed(t *testing.T, addr string, kv ...string) string {
 	t.Helper()
-	status, body := create(t, addr, pc, kv...)
+	status, body := create(t, addr, kv...)
 	data, _ := body["Data"].(map[string]any)
 	id, ok := data["OrderId"].(float64)
 	if status != http.StatusOK || !ok {
@@ -90,7 +90,7 @@ func fakeOrders(t *testing.T, addr string) []fakealicloud.Order {
 
 func TestModes_payByHand(t *testing.T) {
 	addr := startWith(t, "-connection", "pc-w:cn-hangzhou:Confirmed", "-enable-lag", "0")
-	id := placed(t, addr, "pc-w", "AutoPay", "false")
+	id := placed(t, addr, "AutoPay", "false")
 	if st := circuitStatus(t, addr, "pc-w", false); st != fakealicloud.StatusConfirmed {
 		t.Fatalf("unpaid: %q", st)
 	}
@@ -106,14 +106,14 @@ func TestModes_payByHand(t *testing.T) {
 		t.Errorf("paid: %q", st)
 	}
 	// Enabled takes no further order.
-	if status, body := create(t, addr, "pc-w"); status != 400 || body["Code"] != "Forbidden.NotAllowedInState" {
+	if status, body := create(t, addr); status != 400 || body["Code"] != "Forbidden.NotAllowedInState" {
 		t.Errorf("order on Enabled: %d %v", status, body)
 	}
 }
 
 func TestModes_enableLag(t *testing.T) {
 	addr := startWith(t, "-connection", "pc-w:cn-hangzhou:Complete", "-enable-lag", "1h")
-	placed(t, addr, "pc-w", "AutoPay", "true")
+	placed(t, addr, "AutoPay", "true")
 	if st := circuitStatus(t, addr, "pc-w", false); st != fakealicloud.StatusComplete {
 		t.Errorf("paid, within the lag: %q", st)
 	}
@@ -121,10 +121,10 @@ func TestModes_enableLag(t *testing.T) {
 
 func TestModes_postPaidRefused(t *testing.T) {
 	addr := startWith(t, "-connection", "pc-w:cn-hangzhou:Confirmed", "-postpaid-refused")
-	if status, body := create(t, addr, "pc-w", "InstanceChargeType", "PostPaid"); status != 400 || body["Code"] != "InvalidPhysicalConnectionChargeType.Malformed" {
+	if status, body := create(t, addr, "InstanceChargeType", "PostPaid"); status != 400 || body["Code"] != "InvalidPhysicalConnectionChargeType.Malformed" {
 		t.Errorf("PostPaid: %d %v", status, body)
 	}
-	placed(t, addr, "pc-w", "InstanceChargeType", "PrePaid")
+	placed(t, addr, "InstanceChargeType", "PrePaid")
 }
 
 func TestModes_transient(t *testing.T) {
@@ -133,11 +133,11 @@ func TestModes_transient(t *testing.T) {
 	// The attempts in the order of the flags: two LastTokenProcessing (the
 	// first commits), one SystemBusy, then the order of the token.
 	for _, code := range []string{"LastTokenProcessing", "LastTokenProcessing", "SystemBusy"} {
-		if status, body := create(t, addr, "pc-w", "ClientToken", "tok"); status != 400 || body["Code"] != code {
+		if status, body := create(t, addr, "ClientToken", "tok"); status != 400 || body["Code"] != code {
 			t.Fatalf("%d %v, want %s", status, body, code)
 		}
 	}
-	first := placed(t, addr, "pc-w", "ClientToken", "tok")
+	first := placed(t, addr, "ClientToken", "tok")
 	if o := fakeOrders(t, addr); len(o) != 1 || o[0].ID != first || o[0].ClientToken != "tok" {
 		t.Errorf("orders %+v, want one %s", o, first)
 	}
@@ -145,7 +145,7 @@ func TestModes_transient(t *testing.T) {
 
 func TestModes_billing(t *testing.T) {
 	addr := startWith(t, "-connection", "pc-w:cn-hangzhou:Confirmed", "-payment-spelling", "sdk")
-	id := placed(t, addr, "pc-w", "AutoPay", "true")
+	id := placed(t, addr, "AutoPay", "true")
 	_, body := call(t, addr, fakealicloud.ActionGetOrderDetail, fakealicloud.BillingAPIVersion, map[string]string{"OrderId": id})
 	data, _ := body["Data"].(map[string]any)
 	list, _ := data["OrderList"].(map[string]any)

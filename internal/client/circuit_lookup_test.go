@@ -102,7 +102,7 @@ func TestCircuitLookup_everyCircuitOfTheRegion(t *testing.T) {
 	if n := len(f.requests(ActionDescribePhysicalConnections)); n != 21 {
 		t.Fatalf("%d requests, want 21", n)
 	}
-	if p := f.peakInFlight(ActionDescribePhysicalConnections); p != 1 {
+	if p := f.peakLookupsInFlight(); p != 1 {
 		t.Fatalf("%d requests in flight at once, want 1", p)
 	}
 }
@@ -134,7 +134,7 @@ func TestCircuitLookup_batchesByFilterOrListing(t *testing.T) {
 		len(filterValues(t, sent[2])) != 5 || len(filterValues(t, sent[3])) != 5 {
 		t.Fatalf("sent %v", sent)
 	}
-	if p := f.peakInFlight(ActionDescribePhysicalConnections); p != 1 {
+	if p := f.peakLookupsInFlight(); p != 1 {
 		t.Fatalf("%d requests in flight at once, want 1", p)
 	}
 	if l.total != 1000 {

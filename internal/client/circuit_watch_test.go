@@ -23,7 +23,7 @@ func afterRound(f *fixture, clock *manualClock, n int) {
 	for len(f.requests(ActionDescribePhysicalConnections)) < n {
 		time.Sleep(time.Millisecond)
 	}
-	clock.awaitSleepers(1)
+	clock.awaitSleeper()
 }
 
 type awaited struct {
@@ -58,7 +58,7 @@ func TestCircuitWatcher_sharedRounds(t *testing.T) {
 		}
 	}
 	// Round 1 (the first waiter's, held until all wait) asked for one ID.
-	clock.awaitSleepers(1)
+	clock.awaitSleeper()
 	sent := f.requests(ActionDescribePhysicalConnections)
 	if len(sent) != 1 || len(filterValues(t, sent[0])) != 1 {
 		t.Fatalf("round 1 sent %v", sent)
@@ -83,7 +83,7 @@ func TestCircuitWatcher_sharedRounds(t *testing.T) {
 	if n := len(f.requests(ActionDescribePhysicalConnections)); n != 3 {
 		t.Fatalf("%d requests for three rounds, want 3", n)
 	}
-	if p := f.peakInFlight(ActionDescribePhysicalConnections); p != 1 {
+	if p := f.peakLookupsInFlight(); p != 1 {
 		t.Fatalf("%d requests in flight at once, want 1", p)
 	}
 }
@@ -98,7 +98,7 @@ func TestCircuitWatcher_newWaiterRound(t *testing.T) {
 	w := f.client.NewCircuitWatcher()
 	ctx, cancel := context.WithCancel(context.Background())
 	a := await(ctx, w, ids[0], time.Minute)
-	clock.awaitSleepers(1) // round 1 done at t0; next due at t0+1m
+	clock.awaitSleeper() // round 1 done at t0; next due at t0+1m
 	clock.advance(30 * time.Second)
 	b := await(ctx, w, ids[1], 10*time.Second) // nothing within 10s: at once
 	afterRound(f, clock, 2)
@@ -110,7 +110,7 @@ func TestCircuitWatcher_newWaiterRound(t *testing.T) {
 	for w.waiting() != 3 {
 		time.Sleep(time.Millisecond)
 	}
-	clock.awaitSleepers(1)
+	clock.awaitSleeper()
 	if n := len(f.requests(ActionDescribePhysicalConnections)); n != 2 {
 		t.Fatalf("%d requests; a waiter whose poll interval has not passed started a round", n)
 	}
@@ -132,8 +132,8 @@ func TestCircuitWatcher_newWaiterRound(t *testing.T) {
 // the next round may succeed. When ctx ends after a failed round, the
 // error wraps both ctx's and the round's, beside the circuit last seen.
 func TestCircuitWatcher_failedRoundIsRetried(t *testing.T) {
-	for _, recover := range []bool{true, false} {
-		t.Run(fmt.Sprint("recover=", recover), func(t *testing.T) {
+	for _, recovers := range []bool{true, false} {
+		t.Run(fmt.Sprint("recovers=", recovers), func(t *testing.T) {
 			clock := newManualClock()
 			f := newFixture(t, useClock(clock))
 			w := f.client.NewCircuitWatcher()
@@ -141,11 +141,11 @@ func TestCircuitWatcher_failedRoundIsRetried(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			r := await(ctx, w, testPC, time.Second)
-			clock.awaitSleepers(1) // round 1 saw Confirmed
+			clock.awaitSleeper() // round 1 saw Confirmed
 			f.fake.Deny(ActionDescribePhysicalConnections, "Forbidden.RAM")
 			clock.advance(time.Second)
 			afterRound(f, clock, 2) // round 2 failed
-			if !recover {
+			if !recovers {
 				cancel()
 				got := <-r
 				var apiErr *APIError
@@ -182,7 +182,7 @@ func TestCircuitWatcher_manyWaitersOneRequestInFlight(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if p := f.peakInFlight(ActionDescribePhysicalConnections); p != 1 {
+	if p := f.peakLookupsInFlight(); p != 1 {
 		t.Fatalf("%d requests in flight at once, want 1", p)
 	}
 	for w.waiting() != 0 || func() bool { w.mu.Lock(); defer w.mu.Unlock(); return w.running }() {

@@ -134,11 +134,12 @@ func (f *fixture) requests(action string) []url.Values {
 	return append([]url.Values(nil), f.sent[action]...)
 }
 
-// peakInFlight returns the most requests of action that were in flight at once.
-func (f *fixture) peakInFlight(action string) int {
+// peakLookupsInFlight returns the most DescribePhysicalConnections that
+// were in flight at once.
+func (f *fixture) peakLookupsInFlight() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.maxInFlight[action]
+	return f.maxInFlight[ActionDescribePhysicalConnections]
 }
 
 // awaitInFlight waits until n requests of action are in flight.
@@ -247,13 +248,13 @@ func (m *manualClock) advance(d time.Duration) {
 	m.moved = make(chan struct{})
 }
 
-// awaitSleepers waits until n goroutines sleep on the clock.
-func (m *manualClock) awaitSleepers(n int) {
+// awaitSleeper waits until one goroutine sleeps on the clock.
+func (m *manualClock) awaitSleeper() {
 	for {
 		m.mu.Lock()
 		got := m.sleepers
 		m.mu.Unlock()
-		if got == n {
+		if got == 1 {
 			return
 		}
 		time.Sleep(time.Millisecond)

@@ -137,18 +137,18 @@ func providerSchema() schema.Schema {
 					"vpc": schema.StringAttribute{
 						MarkdownDescription: "The VPC API endpoint as `host` or `host:port`, without a scheme. " +
 							"When it is not set here, `ALIBABA_CLOUD_ENDPOINT_VPC` is read; the default is `vpc.<region>.aliyuncs.com`.",
-						Optional:   true,
+						Optional: true,
 					},
 					"bssopenapi": schema.StringAttribute{
 						MarkdownDescription: "The billing API (BssOpenApi) endpoint of the payment check and the `alicloud_pc_occupancy_order` data source, as `host` or `host:port`. " +
 							"When it is not set here, `ALIBABA_CLOUD_ENDPOINT_BSSOPENAPI` is read; the default is `" + client.DefaultBillingEndpoint + "`, and when that endpoint answers " +
 							"`NotApplicable` (an account of the international site) the provider switches to `" + client.InternationalBillingEndpoint + "` for the rest of the run.",
-						Optional:   true,
+						Optional: true,
 					},
 					"sts": schema.StringAttribute{
 						MarkdownDescription: "The STS endpoint for `assume_role`, `assume_role_with_oidc` and role-assuming profiles, as `host` or `host:port`. " +
 							"STS is always called over HTTPS. When it is not set here, `ALIBABA_CLOUD_ENDPOINT_STS` is read; the default is `" + client.DefaultSTSEndpoint + "`.",
-						Optional:   true,
+						Optional: true,
 					},
 				},
 			},

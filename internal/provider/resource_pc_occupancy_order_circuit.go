@@ -16,10 +16,11 @@ import (
 // doc comment of CreatePhysicalConnectionOccupancyOrder), grouped by what
 // they mean for an occupancy-fee order.
 var (
-	// waitingForPayment: the circuit takes the order. The official provider
-	// orders right after ConfirmPhysicalConnection (Confirmed); the SDK's
-	// comment names Complete ("Waiting for Payment").
-	waitingForPayment = map[string]bool{"Confirmed": true, "Complete": true}
+	// Confirmed and Complete wait for payment and take the order: the
+	// official provider orders right after ConfirmPhysicalConnection
+	// (Confirmed); the SDK's comment names Complete ("Waiting for Payment").
+	// They, and any state not listed here, pass the check quietly.
+	//
 	// underConstruction: the circuit cannot take the order yet.
 	underConstruction = map[string]bool{"Initial": true, "Approved": true, "Allocating": true, "Allocated": true}
 	// deadCircuit: the circuit can never take an order. "Allocation Failed"

@@ -57,11 +57,15 @@ func addCreateError(diags *diag.Diagnostics, err error, in client.OccupancyOrder
 				"a retry cannot mend this, so the provider did not retry.",
 				in.PhysicalConnectionID, region, apiErr.Code, apiErr.Message, apiErr.HTTPStatus, apiErr.RequestID))
 	case errors.As(err, &apiErr):
+		fix := "Fix the cause the message names and apply again, or give the request ID to Alibaba Cloud support."
+		if apiErr.Denied() {
+			fix = "The credentials may not place this order: grant the RAM action " + ramCreateOrder +
+				" on the physical connection (acs:vpc:" + region + ":<account>:physicalconnection/" + in.PhysicalConnectionID + ") and apply again."
+		}
 		diags.AddError("Error Creating Occupancy Order",
 			fmt.Sprintf("CreatePhysicalConnectionOccupancyOrder for physical connection %s in %s failed after %d attempt(s): "+
-				"HTTP %d, code %s: %s (request ID %s). No order was placed. Fix the cause the message names and apply again, "+
-				"or give the request ID to Alibaba Cloud support.",
-				in.PhysicalConnectionID, region, apiErr.Attempts, apiErr.HTTPStatus, apiErr.Code, apiErr.Message, apiErr.RequestID))
+				"HTTP %d, code %s: %s (request ID %s). No order was placed. %s",
+				in.PhysicalConnectionID, region, apiErr.Attempts, apiErr.HTTPStatus, apiErr.Code, apiErr.Message, apiErr.RequestID, fix))
 	case errors.As(err, &reqErr) && reqErr.Kind != "" && reqErr.Kind != client.KindStopped:
 		summary, fix := requestErrorAdvice(reqErr.Kind, c.Protocol(), reqErr.Endpoint)
 		diags.AddError(summary,

@@ -43,7 +43,7 @@ func TestAccPCOccupancyOrder_faultsBeforeSuccess(t *testing.T) {
 					Check: resource.ComposeAggregateTestCheckFunc(
 						e.checkRequestCount(tc.requests),
 						e.checkOrderCount(1),
-						e.checkOneToken(tokenOf(testPCID, true, "PostPaid", 0, "")),
+						e.checkOneToken(tokenOf("PostPaid", 0, "")),
 					),
 				}},
 			})
@@ -124,7 +124,7 @@ timeouts {
 		Steps: []resource.TestStep{
 			{
 				Config:      e.config(body),
-				ExpectError: regexp.MustCompile(`(?s)Occupancy Order Outcome Unknown.*client token "` + tokenOf(testPCID, true, "PrePaid", 4, "Month") + `"`),
+				ExpectError: regexp.MustCompile(`(?s)Occupancy Order Outcome Unknown.*client token "` + tokenOf("PrePaid", 4, "Month") + `"`),
 			},
 			{
 				PreConfig: func() {
@@ -142,11 +142,11 @@ timeouts {
 				Config: e.config(body),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("order_id"), knownvalue.StringExact("203167309740138")),
-					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("client_token"), knownvalue.StringExact(tokenOf(testPCID, true, "PrePaid", 4, "Month"))),
+					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("client_token"), knownvalue.StringExact(tokenOf("PrePaid", 4, "Month"))),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					e.checkOrderCount(1),
-					e.checkOneToken(tokenOf(testPCID, true, "PrePaid", 4, "Month")),
+					e.checkOneToken(tokenOf("PrePaid", 4, "Month")),
 				),
 			},
 		},

@@ -99,7 +99,9 @@ func (w *cliWorkspace) killedWhileOrdering(p *holdingProxy, args ...string) {
 	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); err != nil {
 		w.t.Fatal(err)
 	}
-	<-done
+	if err := <-done; err == nil {
+		w.t.Fatalf("%s exited 0 after SIGKILL", strings.Join(args, " "))
+	}
 }
 
 // stateOrderIDs returns the order IDs in the workspace's state file.

@@ -159,7 +159,7 @@ func TestAccPCOccupancyOrder_transientAnswers(t *testing.T) {
 			t.Parallel()
 			e := newTestEnv(t)
 			e.fake.InjectTransient(code, 2)
-			token := tokenOf(testPCID, true, "PostPaid", 0, "")
+			token := tokenOf("PostPaid", 0, "")
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: e.factories(),
 				Steps: []resource.TestStep{{

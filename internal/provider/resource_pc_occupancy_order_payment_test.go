@@ -231,7 +231,9 @@ func TestConfirmPayment_warnings(t *testing.T) {
 			f.SetPaymentStatus(id, fakealicloud.PaymentCancelled)
 		}, []string{"Occupancy Order Voided", "Canceled"}},
 		{"paid, in lower case", func(f *fakealicloud.Server, _ string) { f.SetPaymentSpelling(fakealicloud.PaymentSpellingSDK) }, nil},
-		{"Success false", func(f *fakealicloud.Server, _ string) { f.SetOrderDetailFailure("InternalError.Billing", "The billing system failed.") },
+		{"Success false", func(f *fakealicloud.Server, _ string) {
+			f.SetOrderDetailFailure("InternalError.Billing", "The billing system failed.")
+		},
 			[]string{"Occupancy Order Payment Not Checked", "InternalError.Billing"}},
 		{"unpaid", func(f *fakealicloud.Server, id string) { f.SetPaymentStatus(id, fakealicloud.PaymentUnpaid) },
 			[]string{"Occupancy Order Not Paid", "Unpaid", "balance", "check block"}},

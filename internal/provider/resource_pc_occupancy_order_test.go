@@ -41,7 +41,7 @@ func TestAccPCOccupancyOrder_postPaidDefaults(t *testing.T) {
 					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("instance_charge_type"), knownvalue.StringExact("PostPaid")),
 					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("period"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("pricing_cycle"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("client_token"), knownvalue.StringExact(tokenOf(testPCID, true, "PostPaid", 0, ""))),
+					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("client_token"), knownvalue.StringExact(tokenOf("PostPaid", 0, ""))),
 					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("region_id"), knownvalue.StringExact(testRegion)),
 					statecheck.ExpectKnownValue(resourceAddr, tfjsonpath.New("request_id"), knownvalue.StringRegexp(regexp.MustCompile(`^(?i)[0-9a-f-]{36}$`))),
 				},
@@ -52,7 +52,7 @@ func TestAccPCOccupancyOrder_postPaidDefaults(t *testing.T) {
 						"PhysicalConnectionId": testPCID,
 						"AutoPay":              "true",
 						"InstanceChargeType":   "PostPaid",
-						"ClientToken":          tokenOf(testPCID, true, "PostPaid", 0, ""),
+						"ClientToken":          tokenOf("PostPaid", 0, ""),
 					}),
 					checkSignature(e, fakealicloud.AlgorithmACS3),
 				),
@@ -380,7 +380,7 @@ func TestAccPCOccupancyOrder_otherAPIError(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: e.config(fmt.Sprintf("physical_connection_id = %q", testPCID)),
 			ExpectError: regexp.MustCompile(`(?s)Error Creating Occupancy Order.*` + words("HTTP 403, code Forbidden.RAM").String() +
-				`.*` + words("(request ID").String() + `[\s│]+[0-9A-F-]{36}\)`),
+				`.*` + words("(request ID").String() + `[\s│]+[0-9A-F-]{36}\)` + `.*` + words("grant the RAM action vpc:CreatePhysicalConnectionOccupancyOrder").String()),
 		}},
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(e.checkRequestCount(1), e.checkOrderCount(0)),
 	})
@@ -430,7 +430,7 @@ resource "terraform_data" "charge" {
 			Check: resource.ComposeAggregateTestCheckFunc(
 				e.checkLastParams(map[string]string{
 					"RegionId": testRegion, "PhysicalConnectionId": testPCID, "AutoPay": "true",
-					"InstanceChargeType": "PrePaid", "Period": "2", "PricingCycle": "Month", "ClientToken": tokenOf(testPCID, true, "PrePaid", 2, "Month"),
+					"InstanceChargeType": "PrePaid", "Period": "2", "PricingCycle": "Month", "ClientToken": tokenOf("PrePaid", 2, "Month"),
 				}),
 				resource.TestCheckResourceAttr(resourceAddr, "pricing_cycle", "Month"),
 			),

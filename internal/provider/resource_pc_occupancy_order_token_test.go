@@ -20,11 +20,11 @@ import (
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
-// tokenOf is the client token the provider derives for an order in the
-// test region; period 0 and cycle "" stand for null.
-func tokenOf(pc string, autoPay bool, chargeType string, period int64, cycle string) string {
+// tokenOf is the client token the provider derives for an auto-paid order
+// on testPCID in the test region; period 0 and cycle "" stand for null.
+func tokenOf(chargeType string, period int64, cycle string) string {
 	m := pcOccupancyOrderModel{
-		PhysicalConnectionID: types.StringValue(pc), AutoPay: types.BoolValue(autoPay), InstanceChargeType: types.StringValue(chargeType),
+		PhysicalConnectionID: types.StringValue(testPCID), AutoPay: types.BoolValue(true), InstanceChargeType: types.StringValue(chargeType),
 		Period: types.Int64Null(), PricingCycle: types.StringNull(), AutoRenew: types.BoolNull(), AutoRenewDuration: types.Int64Null(),
 	}
 	if period != 0 {
@@ -69,11 +69,11 @@ func tokenForParams(p map[string]string) string {
 var derivedTokenPattern = regexp.MustCompile(`^tf1-[0-9a-f]{32}$`)
 
 func TestDerivedToken_stableAndSensitive(t *testing.T) {
-	base := tokenOf(testPCID, true, "PrePaid", 3, "Month")
+	base := tokenOf("PrePaid", 3, "Month")
 	if !derivedTokenPattern.MatchString(base) || len(base) > 64 {
 		t.Fatalf("derived token %q is not tf1- and 32 hex digits", base)
 	}
-	if again := tokenOf(testPCID, true, "PrePaid", 3, "Month"); again != base {
+	if again := tokenOf("PrePaid", 3, "Month"); again != base {
 		t.Fatalf("the same order derived %q, then %q", base, again)
 	}
 	m := pcOccupancyOrderModel{
@@ -161,7 +161,7 @@ func TestAccPCOccupancyOrder_tokenInPlan(t *testing.T) {
 	skipUnlessAcc(t)
 	t.Parallel()
 	e := newTestEnv(t)
-	want := tokenOf(testPCID, true, "PrePaid", 2, "Month")
+	want := tokenOf("PrePaid", 2, "Month")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
@@ -194,7 +194,7 @@ resource "alicloud_pc_occupancy_order" "test" {
   period                 = terraform_data.period.output
 }
 `, testPCID)
-	want := tokenOf(testPCID, true, "PrePaid", 3, "Month")
+	want := tokenOf("PrePaid", 3, "Month")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
