@@ -23,7 +23,7 @@ main() {
 	local gobin goreleaser version config tmp target project=terraform-provider-alicloud
 	gobin="$(go env GOPATH)/bin"
 	goreleaser="$gobin/goreleaser"
-	if ! [ -x "$goreleaser" ] || ! "$goreleaser" --version 2>/dev/null | grep -q "GitVersion: *${goreleaser_version#v}\$"; then
+	if ! [ -x "$goreleaser" ] || ! "$goreleaser" --version 2>/dev/null | grep -q "^GitVersion: *v\{0,1\}${goreleaser_version#v}\$"; then
 		echo "==> go install github.com/goreleaser/goreleaser/v2@$goreleaser_version" >&2
 		go install "github.com/goreleaser/goreleaser/v2@$goreleaser_version"
 	fi
