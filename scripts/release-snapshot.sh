@@ -20,7 +20,7 @@ main() {
 	cd "$(dirname "$0")/.."
 	: "${GPG_FINGERPRINT:?set GPG_FINGERPRINT to the fingerprint of the signing key (gpg --list-secret-keys)}"
 	local goreleaser_version="${GORELEASER_VERSION:?the GNUmakefile sets GORELEASER_VERSION}"
-	local gobin goreleaser version config tmp target project=terraform-provider-alicloud
+	local gobin goreleaser version config target project=terraform-provider-alicloud
 	gobin="$(go env GOPATH)/bin"
 	goreleaser="$gobin/goreleaser"
 	if ! [ -x "$goreleaser" ] || ! "$goreleaser" --version 2>/dev/null | grep -q "^GitVersion: *v\{0,1\}${goreleaser_version#v}\$"; then
@@ -29,7 +29,7 @@ main() {
 	fi
 	version="$(./scripts/provider-version.sh)"
 
-	tmp="$(mktemp -d)"
+	tmp="$(mktemp -d)" # global: the EXIT trap runs after main returns
 	trap 'rm -rf "$tmp"' EXIT
 	config=.goreleaser.yml
 	if [ "${ALL_PLATFORMS:-}" != 1 ]; then

@@ -317,7 +317,7 @@ expect_refusal() {
 		report "$out" "$7 failed init, but not with an error matching /$6/"
 		return 1
 	fi
-	echo "    refused: $(echo "$out" | grep -iE -m 1 "$6" | sed 's/^[│ ]*//')"
+	echo "    refused: $(echo "$out" | grep -iE -B 1 -m 1 "$6" | sed 's/^[│ ]*//' | tr '\n' ' ')"
 }
 
 # report OUTPUT MESSAGE: prints a failure and marks the run failed.
