@@ -135,12 +135,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	fmt.Fprintf(stdout, "listening on https://%s\n", addr)
+	if _, err := fmt.Fprintf(stdout, "listening on https://%s\n", addr); err != nil {
+		return err
+	}
 	h := g.Handler()
 	logged := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
 		h.ServeHTTP(rec, r)
-		fmt.Fprintf(stdout, "%s %s %d\n", r.Method, r.URL.Path, rec.code)
+		fmt.Fprintf(stdout, "%s %s %d\n", r.Method, r.URL.Path, rec.code) //nolint:errcheck // A lost log line does not stop the registry.
 	})
 	srv := &http.Server{
 		Handler:           logged,

@@ -68,7 +68,7 @@ func loadRelease(dir, typ, version string) (*release, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	archiveRE := regexp.MustCompile(`^terraform-provider-` + regexp.QuoteMeta(typ) + `_` + regexp.QuoteMeta(version) + `_([a-z0-9]+)_([a-z0-9]+)\.zip$`)
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
@@ -164,7 +164,7 @@ func (g *Registry) Handler() http.Handler {
 func (g *Registry) releases(w http.ResponseWriter, r *http.Request) (map[string]*release, bool) {
 	rels, ok := g.providers[r.PathValue("namespace")+"/"+r.PathValue("type")]
 	if !ok {
-		writeError(w, http.StatusNotFound, "no such provider")
+		notFound(w, "no such provider")
 	}
 	return rels, ok
 }
@@ -208,13 +208,13 @@ func (g *Registry) download(w http.ResponseWriter, r *http.Request) {
 	}
 	rel, ok := rels[r.PathValue("version")]
 	if !ok {
-		writeError(w, http.StatusNotFound, "no such version")
+		notFound(w, "no such version")
 		return
 	}
 	goos, goarch := r.PathValue("os"), r.PathValue("arch")
 	archive, ok := rel.archives[goos+"_"+goarch]
 	if !ok {
-		writeError(w, http.StatusNotFound, "no archive for "+goos+"_"+goarch)
+		notFound(w, "no archive for "+goos+"_"+goarch)
 		return
 	}
 	typ := r.PathValue("type")
@@ -242,13 +242,13 @@ func (g *Registry) file(w http.ResponseWriter, r *http.Request) {
 	}
 	rel, ok := rels[r.PathValue("version")]
 	if !ok {
-		writeError(w, http.StatusNotFound, "no such version")
+		notFound(w, "no such version")
 		return
 	}
 	name, typ := r.PathValue("file"), r.PathValue("type")
 	archive := slices.Contains(slices.Collect(maps.Values(rel.archives)), name)
 	if !archive && name != sumsName(typ, rel.version) && name != sigName(typ, rel.version) {
-		writeError(w, http.StatusNotFound, "no such file")
+		notFound(w, "no such file")
 		return
 	}
 	http.ServeFile(w, r, filepath.Join(rel.dir, name))
@@ -259,8 +259,8 @@ func writeJSON(w http.ResponseWriter, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func writeError(w http.ResponseWriter, code int, msg string) {
+func notFound(w http.ResponseWriter, msg string) {
 	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
+	w.WriteHeader(http.StatusNotFound)
 	_ = json.NewEncoder(w).Encode(map[string][]string{"errors": {msg}})
 }

@@ -17,10 +17,11 @@ import (
 
 const testArmor = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nxsBN\n-----END PGP PUBLIC KEY BLOCK-----\n"
 
-// writeRelease writes a release of pcorder's alicloud as goreleaser would,
-// for the platforms given, and returns its directory.
-func writeRelease(t *testing.T, version string, platforms ...string) string {
+// writeRelease writes release 0.2.0 of pcorder's alicloud as goreleaser
+// would, for the platforms given, and returns its directory.
+func writeRelease(t *testing.T, platforms ...string) string {
 	t.Helper()
+	const version = "0.2.0"
 	dir := t.TempDir()
 	write := func(name, content string) string {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
@@ -58,7 +59,7 @@ func get(t *testing.T, srv *httptest.Server, path string) (int, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
 		t.Fatal(err)
@@ -78,7 +79,7 @@ func getJSON(t *testing.T, srv *httptest.Server, path string, v any) {
 }
 
 func TestRegistry_discovery(t *testing.T) {
-	srv := newTestServer(t, "", writeRelease(t, "0.2.0", "linux_amd64"))
+	srv := newTestServer(t, "", writeRelease(t, "linux_amd64"))
 	var got map[string]string
 	getJSON(t, srv, "/.well-known/terraform.json", &got)
 	if want := map[string]string{"providers.v1": "/v1/providers/"}; !reflect.DeepEqual(got, want) {
@@ -87,7 +88,7 @@ func TestRegistry_discovery(t *testing.T) {
 }
 
 func TestRegistry_versions(t *testing.T) {
-	srv := newTestServer(t, "", writeRelease(t, "0.2.0", "linux_amd64", "darwin_arm64"))
+	srv := newTestServer(t, "", writeRelease(t, "linux_amd64", "darwin_arm64"))
 	var got struct {
 		Versions []struct {
 			Version   string
@@ -110,7 +111,7 @@ func TestRegistry_versions(t *testing.T) {
 }
 
 func TestRegistry_download(t *testing.T) {
-	dir := writeRelease(t, "0.2.0", "linux_amd64")
+	dir := writeRelease(t, "linux_amd64")
 	srv := newTestServer(t, "", dir)
 	var got struct {
 		Protocols           []string `json:"protocols"`
@@ -155,7 +156,7 @@ func TestRegistry_download(t *testing.T) {
 }
 
 func TestRegistry_notFound(t *testing.T) {
-	srv := newTestServer(t, "", writeRelease(t, "0.2.0", "linux_amd64"))
+	srv := newTestServer(t, "", writeRelease(t, "linux_amd64"))
 	for _, path := range []string{
 		"/v1/providers/other/alicloud/versions",
 		"/v1/providers/pcorder/alicloud/0.1.0/download/linux/amd64",
@@ -180,7 +181,7 @@ func TestRegistry_mirror(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "index.json"), []byte(index), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	srv := newTestServer(t, mirror, writeRelease(t, "0.2.0", "linux_amd64"))
+	srv := newTestServer(t, mirror, writeRelease(t, "linux_amd64"))
 	if code, body := get(t, srv, "/mirror/registry.terraform.io/pcorder/alicloud/index.json"); code != http.StatusOK || body != index {
 		t.Errorf("mirror index = %d %q, want %q", code, body, index)
 	}
@@ -193,7 +194,7 @@ func TestLoadReleases_incomplete(t *testing.T) {
 		"no sums":      "terraform-provider-alicloud_0.2.0_SHA256SUMS",
 	} {
 		t.Run(name, func(t *testing.T) {
-			dir := writeRelease(t, "0.2.0", "linux_amd64")
+			dir := writeRelease(t, "linux_amd64")
 			if err := os.Remove(filepath.Join(dir, remove)); err != nil {
 				t.Fatal(err)
 			}
