@@ -57,7 +57,11 @@ main() {
 	cp terraform-registry-manifest.json "dist/${project}_${version}_manifest.json"
 	(
 		cd dist
-		sha256sum --check --strict --quiet "${project}_${version}_SHA256SUMS"
+		if command -v sha256sum >/dev/null; then
+			sha256sum --check --strict --quiet "${project}_${version}_SHA256SUMS"
+		else # macOS
+			shasum -a 256 --check --strict --quiet "${project}_${version}_SHA256SUMS"
+		fi
 		grep -q "  ${project}_${version}_manifest.json\$" "${project}_${version}_SHA256SUMS"
 		gpg --batch --quiet --verify "${project}_${version}_SHA256SUMS.sig" "${project}_${version}_SHA256SUMS" 2>"$tmp/gpg.log" ||
 			{ cat "$tmp/gpg.log" >&2; exit 1; }

@@ -224,3 +224,15 @@ func TestParseFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestRun_loopbackOnly(t *testing.T) {
+	key := filepath.Join(t.TempDir(), "key.asc")
+	if err := os.WriteFile(key, []byte(testArmor), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-tls-cert", "c", "-tls-key", "k", "-gpg-key", key, "-gpg-key-id", "ID", "-provider", "pcorder/alicloud=" + writeRelease(t, "linux_amd64"), "-listen", "0.0.0.0:0"}
+	err := run(t.Context(), args, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "only a loopback IP address") {
+		t.Errorf("run on 0.0.0.0 = %v, want a refusal", err)
+	}
+}
