@@ -31,6 +31,7 @@ main() {
 
 	tmp="$(mktemp -d)" # global: the EXIT trap runs after main returns
 	trap 'rm -rf "$tmp"' EXIT
+	trap "exit 130" INT TERM
 	config=.goreleaser.yml
 	if [ "${ALL_PLATFORMS:-}" != 1 ]; then
 		# goreleaser release has no --single-target: the same configuration,

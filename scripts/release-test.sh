@@ -51,6 +51,7 @@ main() {
 	work="$(mktemp -d)"
 	pids=()
 	trap cleanup EXIT
+	trap "exit 130" INT TERM # so that the EXIT trap runs
 	mkdir -p "$work/bin" "$work/home" "$work/mirror" "$work/gnupg" "$work/gnupg-other"
 	chmod 700 "$work/gnupg" "$work/gnupg-other"
 	export GNUPGHOME="$work/gnupg"
