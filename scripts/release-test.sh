@@ -20,8 +20,10 @@
 #
 # Variables: RELEASE_TEST_CLIS (default "terraform@1.13.3 tofu@1.12.6
 # terraform@1.5.7", each built once per machine by scripts/ensure-cli.sh),
-# CIRCUIT_STATUS (default Complete: the state of the fake's circuit, which must
-# be one that takes an occupancy order). Everything runs on 127.0.0.1; every
+# CIRCUIT_STATUS (the state of the fake's circuit, one that takes an occupancy
+# order: default Complete, which does in the fake's old life cycle, where
+# Enabled does too, and in the published one, where Confirmed does too and
+# Enabled does not). Everything runs on 127.0.0.1; every
 # other HTTP(S) request goes to a dead proxy. Temporary files, the gpg-agent and
 # the servers are removed or stopped on exit.
 set -euo pipefail
@@ -129,7 +131,6 @@ CFG
 	for i in "${!cli_names[@]}"; do
 		label="${cli_names[$i]}"
 		bin="${cli_paths[$i]}"
-		name="${label%% *}"
 		echo "==> $label: init from the registry"
 		dir="$work/${label// /-}/registry"
 		write_config "$dir" "$host/pcorder/alicloud" "$version" "$fake"
@@ -258,7 +259,8 @@ wait_for() {
 	exit 1
 }
 
-# write_config DIR SOURCE VERSION FAKE: a configuration that places one order.
+# write_config DIR SOURCE VERSION FAKE: a configuration that places one order
+# for main's $circuit.
 write_config() {
 	mkdir -p "$1"
 	cat >"$1/main.tf" <<CFG
@@ -281,7 +283,7 @@ provider "alicloud" {
 }
 
 resource "alicloud_pc_occupancy_order" "dc1" {
-  physical_connection_id = "pc-bp1hp0wr072f6ambni141"
+  physical_connection_id = "$circuit"
   instance_charge_type   = "PrePaid"
   period                 = 1
 }
