@@ -18,8 +18,12 @@ import (
 //   - A round starts once some waiter's poll interval has passed since the
 //     last round that asked for it; a new waiter's first round starts at
 //     once when no round started within its poll interval, and otherwise
-//     when that interval has passed. So no waiter waits longer than one
-//     poll interval (plus the round in flight) for a round to start.
+//     within firstRoundWait, so that the creates that end about the same
+//     time share it. So no waiter waits longer than one poll interval
+//     (plus the round in flight) for a round to start, and a new one
+//     hardly at all. (Waiting out the poll interval instead held
+//     Terraform's ten parallel creates in lock step, ten orders per poll:
+//     about 3x the floor's time for 1000 orders in make bench.)
 //   - No answer is kept from one round to the next: the status changes. A
 //     failed round is retried by the next one, not returned, until the
 //     waiter's ctx ends.
@@ -59,6 +63,10 @@ func (c *Client) NewCircuitWatcher() *CircuitWatcher {
 // DefaultCircuitPoll is AwaitStatus's poll interval when it is given none.
 const DefaultCircuitPoll = 5 * time.Second
 
+// firstRoundWait is how long a new waiter's first round may wait for others
+// to join it, when a round ran within its poll interval.
+const firstRoundWait = 200 * time.Millisecond
+
 // AwaitStatus waits until the circuit id has the status want (compared
 // without regard to case), asking at least every poll (DefaultCircuitPoll
 // when poll <= 0), and returns it. When
@@ -73,7 +81,12 @@ func (w *CircuitWatcher) AwaitStatus(ctx context.Context, id, want string, poll 
 	now := w.c.cfg.Now()
 	me.due = now
 	if next := w.last.Add(poll); !w.last.IsZero() && next.After(now) {
-		me.due = next
+		// A round ran a moment ago: gather the creates that end about now
+		// into the next one, without waiting a whole poll.
+		me.due = now.Add(firstRoundWait)
+		if next.Before(me.due) {
+			me.due = next
+		}
 	}
 	w.waiters[me] = struct{}{}
 	switch {

@@ -89,8 +89,8 @@ func TestCircuitWatcher_sharedRounds(t *testing.T) {
 }
 
 // TestCircuitWatcher_newWaiterRound: a new waiter gets a round at once when
-// none ran within its poll interval, and otherwise waits for the next one;
-// each round asks about every waiting circuit.
+// none ran within its poll interval, and otherwise within firstRoundWait,
+// not a whole poll; each round asks about every waiting circuit.
 func TestCircuitWatcher_newWaiterRound(t *testing.T) {
 	clock := newManualClock()
 	f := newFixture(t, useClock(clock))
@@ -106,15 +106,15 @@ func TestCircuitWatcher_newWaiterRound(t *testing.T) {
 	if got := filterValues(t, sent[1]); len(got) != 2 || !slices.Contains(got, ids[0]) || !slices.Contains(got, ids[1]) {
 		t.Fatalf("round 2 asked for %v, want both waiting circuits", got)
 	}
-	c := await(ctx, w, ids[2], time.Minute) // a round just ran: wait for the next
+	c := await(ctx, w, ids[2], time.Minute) // a round just ran: gather for a moment
 	for w.waiting() != 3 {
 		time.Sleep(time.Millisecond)
 	}
 	clock.awaitSleeper()
 	if n := len(f.requests(ActionDescribePhysicalConnections)); n != 2 {
-		t.Fatalf("%d requests; a waiter whose poll interval has not passed started a round", n)
+		t.Fatalf("%d requests; a new waiter's round started before firstRoundWait", n)
 	}
-	clock.advance(10 * time.Second) // b is due: the round asks for all three
+	clock.advance(firstRoundWait) // c is due: the round asks for all three
 	afterRound(f, clock, 3)
 	if got := filterValues(t, f.requests(ActionDescribePhysicalConnections)[2]); len(got) != 3 {
 		t.Fatalf("round 3 asked for %v, want all three", got)
