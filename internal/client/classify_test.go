@@ -26,7 +26,7 @@ func TestClassify_failFast(t *testing.T) {
 		}
 		t.Cleanup(tlsFake.Close)
 		f.fake = tlsFake
-		f.client.cfg.Endpoint = addr
+		f.client.cfg.VPCEndpoint = addr
 		assertFailsFast(t, f, KindProtocolMismatch)
 	})
 	t.Run("endpoint never reached", func(t *testing.T) {
@@ -36,7 +36,7 @@ func TestClassify_failFast(t *testing.T) {
 		}
 		addr := ln.Addr().String()
 		_ = ln.Close()
-		f := newFixture(t, func(c *Config) { c.Endpoint = addr; c.Retry.UnreachableAfter = 100 * time.Millisecond })
+		f := newFixture(t, func(c *Config) { c.VPCEndpoint = addr; c.Retry.UnreachableAfter = 100 * time.Millisecond })
 		_, err = f.client.CreateOccupancyOrder(context.Background(), order("tok-unreachable"))
 		var reqErr *RequestError
 		if !errors.As(err, &reqErr) || reqErr.Kind != KindUnreachable || reqErr.Endpoint != addr {

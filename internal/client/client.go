@@ -40,9 +40,9 @@ const (
 type Config struct {
 	// RegionID is sent as RegionId and used to build the default endpoint.
 	RegionID string
-	// Endpoint is the VPC API host, with an optional port. Empty means
-	// DefaultEndpoint(RegionID).
-	Endpoint string
+	// VPCEndpoint is the VPC API host, with an optional port. Empty means
+	// DefaultVPCEndpoint(RegionID).
+	VPCEndpoint string
 	// BillingEndpoint is the BssOpenApi host, with an optional port. Empty
 	// means DefaultBillingEndpoint, switched once to
 	// InternationalBillingEndpoint when the API answers NotApplicable.
@@ -105,8 +105,8 @@ func New(cfg Config) (*Client, error) {
 	default:
 		return nil, fmt.Errorf("protocol must be %s or %s, not %q", ProtocolHTTPS, ProtocolHTTP, cfg.Protocol)
 	}
-	if cfg.Endpoint == "" {
-		cfg.Endpoint = DefaultEndpoint(cfg.RegionID)
+	if cfg.VPCEndpoint == "" {
+		cfg.VPCEndpoint = DefaultVPCEndpoint(cfg.RegionID)
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = NewHTTPClient()
@@ -144,8 +144,8 @@ func (c *Client) limiter(action string) *rateLimiter {
 // Region returns the region the client orders in.
 func (c *Client) Region() string { return c.cfg.RegionID }
 
-// Endpoint returns the VPC endpoint in use.
-func (c *Client) Endpoint() string { return c.cfg.Endpoint }
+// VPCEndpoint returns the VPC endpoint in use.
+func (c *Client) VPCEndpoint() string { return c.cfg.VPCEndpoint }
 
 // Protocol returns the protocol in use.
 func (c *Client) Protocol() string { return c.cfg.Protocol }

@@ -105,7 +105,7 @@ func TestCreateOccupancyOrder_sendsExactParameters(t *testing.T) {
 	if len(reqs) != 1 || fmt.Sprint(reqs[0].Params) != fmt.Sprint(want) {
 		t.Fatalf("the fake received %+v, want one request with %v", reqs, want)
 	}
-	if reqs[0].SignatureMethod != fakealicloud.AlgorithmACS3 || reqs[0].Version != APIVersion {
+	if reqs[0].SignatureMethod != fakealicloud.AlgorithmACS3 || reqs[0].Version != VPCAPIVersion {
 		t.Fatalf("signature %q version %q", reqs[0].SignatureMethod, reqs[0].Version)
 	}
 }
@@ -215,7 +215,7 @@ func TestCreateOccupancyOrder_refusedConnectionPlacedNothing(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	_ = ln.Close()
-	c, err := New(Config{RegionID: testRegion, Endpoint: addr, Protocol: ProtocolHTTP, Credential: staticCredential(t, testSecret),
+	c, err := New(Config{RegionID: testRegion, VPCEndpoint: addr, Protocol: ProtocolHTTP, Credential: staticCredential(t, testSecret),
 		Retry: RetryPolicy{MaxAttempts: 3, InitialBackoff: time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)

@@ -15,8 +15,8 @@ const (
 	InternationalBillingEndpoint = "business.ap-southeast-1.aliyuncs.com"
 )
 
-// DefaultEndpoint returns the public VPC endpoint of a region.
-func DefaultEndpoint(region string) string {
+// DefaultVPCEndpoint returns the public VPC endpoint of a region.
+func DefaultVPCEndpoint(region string) string {
 	return "vpc." + region + ".aliyuncs.com"
 }
 

@@ -60,11 +60,11 @@ func newFixture(t *testing.T, mutate func(*Config)) *fixture {
 	t.Cleanup(f.fake.Close)
 	f.fake.AddPhysicalConnection(testPC, testRegion, "Confirmed")
 	cfg := Config{
-		RegionID:   testRegion,
-		Endpoint:   strings.TrimPrefix(srv.URL, "http://"),
-		Protocol:   ProtocolHTTP,
-		Credential: staticCredential(t, testSecret),
-		Retry:      RetryPolicy{InitialBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond, AttemptTimeout: 2 * time.Second},
+		RegionID:    testRegion,
+		VPCEndpoint: strings.TrimPrefix(srv.URL, "http://"),
+		Protocol:    ProtocolHTTP,
+		Credential:  staticCredential(t, testSecret),
+		Retry:       RetryPolicy{InitialBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond, AttemptTimeout: 2 * time.Second},
 		Sleep: func(ctx context.Context, d time.Duration) error {
 			f.mu.Lock()
 			f.sleeps = append(f.sleeps, d)

@@ -112,7 +112,7 @@ func (c *Client) CreateOccupancyOrder(ctx context.Context, in OccupancyOrderInpu
 	if in.AutoRenewDuration != 0 {
 		q["AutoRenewDuration"] = strconv.FormatInt(in.AutoRenewDuration, 10)
 	}
-	res, err := c.do(ctx, rpcCall{action: ActionCreateOccupancyOrder, version: APIVersion, endpoint: c.cfg.Endpoint, query: q, clientToken: in.ClientToken})
+	res, err := c.do(ctx, rpcCall{action: ActionCreateOccupancyOrder, version: VPCAPIVersion, endpoint: c.cfg.VPCEndpoint, query: q, clientToken: in.ClientToken})
 	if err != nil {
 		return nil, err
 	}

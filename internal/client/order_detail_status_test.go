@@ -55,7 +55,7 @@ func answerBilling(body map[string]any) interceptor {
 // the billing system does not show yet.
 func TestGetOrderDetail_successFalseIsAnAPIError(t *testing.T) {
 	for _, success := range []any{false, "false"} {
-		f := newFixture(t, func(c *Config) { c.BillingEndpoint = c.Endpoint })
+		f := newFixture(t, func(c *Config) { c.BillingEndpoint = c.VPCEndpoint })
 		f.setIntercept(answerBilling(map[string]any{"RequestId": "R-refused", "Code": "InvalidOrderId.NotFound", "Message": "no such order", "Success": success}))
 		d, err := f.client.GetOrderDetail(context.Background(), "42")
 		var apiErr *APIError
@@ -77,7 +77,7 @@ func TestGetOrderDetail_successFalseIsAnAPIError(t *testing.T) {
 func TestGetOrderDetail_successFalseNotApplicableSwitches(t *testing.T) {
 	f := newFixture(t, func(c *Config) {
 		// No billing endpoint configured; every host is dialled at the fixture.
-		addr := c.Endpoint
+		addr := c.VPCEndpoint
 		c.HTTPClient = &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
 			return (&net.Dialer{}).DialContext(ctx, network, addr)
 		}}}
@@ -99,7 +99,7 @@ func TestGetOrderDetail_successFalseNotApplicableSwitches(t *testing.T) {
 // TestAwaitPayment_lowerCaseCanceledIsFinal: the SDK's spelling ends the
 // wait like the older docs' one.
 func TestAwaitPayment_lowerCaseCanceledIsFinal(t *testing.T) {
-	f := newFixture(t, func(c *Config) { c.BillingEndpoint = c.Endpoint })
+	f := newFixture(t, func(c *Config) { c.BillingEndpoint = c.VPCEndpoint })
 	f.setIntercept(answerBilling(map[string]any{"RequestId": "R-c", "Success": true,
 		"Data": map[string]any{"OrderList": map[string]any{"Order": []map[string]string{{"OrderId": "42", "PaymentStatus": "canceled"}}}}}))
 	d, err := f.client.AwaitPayment(context.Background(), "42", 0)

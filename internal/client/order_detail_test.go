@@ -59,7 +59,7 @@ func TestGetOrderDetail_instanceIDShapes(t *testing.T) {
 		fakealicloud.InstanceIDsComma: {testPC, fakealicloud.ExtraInstanceID},
 		fakealicloud.InstanceIDsJSON:  {testPC},
 	} {
-		f := newFixture(t, func(c *Config) { c.BillingEndpoint = c.Endpoint })
+		f := newFixture(t, func(c *Config) { c.BillingEndpoint = c.VPCEndpoint })
 		f.fake.SetInstanceIDsFormat(format)
 		o, err := f.client.CreateOccupancyOrder(context.Background(), order("tok-"+string(format)))
 		if err != nil {
@@ -96,7 +96,7 @@ func TestGetOrderDetail_notApplicableSwitchesOnce(t *testing.T) {
 		return (&net.Dialer{}).DialContext(ctx, network, addr)
 	}}}
 	newClient := func(billing string) *Client {
-		c, err := New(Config{RegionID: testRegion, Endpoint: addr, BillingEndpoint: billing, Protocol: ProtocolHTTP,
+		c, err := New(Config{RegionID: testRegion, VPCEndpoint: addr, BillingEndpoint: billing, Protocol: ProtocolHTTP,
 			Credential: staticCredential(t, testSecret), HTTPClient: hc, Retry: RetryPolicy{MaxAttempts: 1}})
 		if err != nil {
 			t.Fatal(err)
@@ -128,7 +128,7 @@ func TestGetOrderDetail_notApplicableSwitchesOnce(t *testing.T) {
 }
 
 func TestAwaitPayment_stopsAtFinalStatusOrContext(t *testing.T) {
-	f := newFixture(t, func(c *Config) { c.BillingEndpoint = c.Endpoint })
+	f := newFixture(t, func(c *Config) { c.BillingEndpoint = c.VPCEndpoint })
 	o, err := f.client.CreateOccupancyOrder(context.Background(), OccupancyOrderInput{PhysicalConnectionID: testPC, AutoPay: false, InstanceChargeType: ChargeTypePostPaid, ClientToken: "tok-await"})
 	if err != nil {
 		t.Fatal(err)

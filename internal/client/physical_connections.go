@@ -70,7 +70,7 @@ func (c *Client) DescribePhysicalConnectionsPage(ctx context.Context, page int, 
 			q["Filter.1.Value."+strconv.Itoa(i+1)] = id
 		}
 	}
-	res, err := c.do(ctx, rpcCall{action: ActionDescribePhysicalConnections, version: APIVersion, endpoint: c.cfg.Endpoint, query: q})
+	res, err := c.do(ctx, rpcCall{action: ActionDescribePhysicalConnections, version: VPCAPIVersion, endpoint: c.cfg.VPCEndpoint, query: q})
 	if err != nil {
 		return nil, err
 	}

@@ -10,8 +10,8 @@ import (
 
 // API versions of the products this client speaks.
 const (
-	// APIVersion is the VPC API version.
-	APIVersion = "2016-04-28"
+	// VPCAPIVersion is the VPC API version.
+	VPCAPIVersion = "2016-04-28"
 	// BillingAPIVersion is the BssOpenApi version.
 	BillingAPIVersion = "2017-12-14"
 )

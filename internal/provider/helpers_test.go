@@ -255,8 +255,8 @@ func (e *testEnv) checkLastParams(want map[string]string) func(*terraform.State)
 		if !maps.Equal(got.Params, want) {
 			return fmt.Errorf("the fake received parameters\n  %v\nwant\n  %v", got.Params, want)
 		}
-		if got.Version != client.APIVersion {
-			return fmt.Errorf("the fake received version %q, want %q", got.Version, client.APIVersion)
+		if got.Version != client.VPCAPIVersion {
+			return fmt.Errorf("the fake received version %q, want %q", got.Version, client.VPCAPIVersion)
 		}
 		if got.AccessKeyID != testAccessKey {
 			return fmt.Errorf("the request was signed by %q, want %q", got.AccessKeyID, testAccessKey)
@@ -402,7 +402,7 @@ func withCircuitsWaiting() envOption {
 func (e *testEnv) unitClient(t *testing.T) *client.Client {
 	t.Helper()
 	c, err := client.New(client.Config{
-		RegionID: testRegion, Endpoint: e.addr, BillingEndpoint: e.addr, Protocol: client.ProtocolHTTP,
+		RegionID: testRegion, VPCEndpoint: e.addr, BillingEndpoint: e.addr, Protocol: client.ProtocolHTTP,
 		Credential: staticTestCredential(t), HTTPClient: loopbackOnlyHTTPClient(nil),
 		Retry: client.RetryPolicy{InitialBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond, UnreachableAfter: 200 * time.Millisecond},
 	})

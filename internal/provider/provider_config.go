@@ -116,7 +116,7 @@ func (p *AlicloudProvider) configure(ctx context.Context, cfg providerModel) (*p
 
 	c, err := client.New(client.Config{
 		RegionID:           region,
-		Endpoint:           endpoint,
+		VPCEndpoint:        endpoint,
 		BillingEndpoint:    billingEndpoint,
 		Protocol:           protocol,
 		Credential:         cred,
@@ -132,7 +132,7 @@ func (p *AlicloudProvider) configure(ctx context.Context, cfg providerModel) (*p
 	}
 	tflog.Debug(ctx, "configured provider", map[string]any{
 		"region":             region,
-		"endpoint":           c.Endpoint(),
+		"endpoint":           c.VPCEndpoint(),
 		"protocol":           c.Protocol(),
 		"credentials":        source,
 		"skip_payment_check": skipPayment,
