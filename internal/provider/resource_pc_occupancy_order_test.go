@@ -57,12 +57,12 @@ func TestAccPCOccupancyOrder_postPaidDefaults(t *testing.T) {
 					checkSignature(e, fakealicloud.AlgorithmACS3),
 				),
 			},
-			// The plan after apply is empty (the framework checks) and
-			// Read sends nothing.
+			// The plan after apply is empty, and neither it nor Read
+			// sends anything. (A PlanOnly step runs no Check.)
 			{
-				Config:   cfg,
-				PlanOnly: true,
-				Check:    e.checkRequestCount(1),
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            e.checkRequestCount(1),
 			},
 			{
 				ResourceName:      resourceAddr,
