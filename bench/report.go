@@ -19,7 +19,9 @@ func renderReport(o options, rec *recorder, inits map[string]initCost, machineLi
 		"TF_IN_AUTOMATION=1 and CHECKPOINT_DISABLE=1. Times are the wall time of the whole `terraform` command. "+
 		"The alicloud provider talks plain HTTP to the fake Alibaba Cloud API (internal/fakealicloud), served in-process on 127.0.0.1 and sharing the cores. "+
 		"Its region holds %d circuits waiting for payment (Complete); each resource orders a circuit of its own, the rest just exist. "+
-		"The fake's life cycle is on: a paid order turns its circuit Enabled %s after payment (-enable-lag), and an Enabled circuit refuses another order. "+
+		"The fake's life cycle is on: a paid order turns its circuit Enabled %s after payment (-enable-lag; the fake's own default is 1s, but the floors have no cloud behind them, "+
+		"and a lag L adds at least L × N ÷ 10 of the cloud's own time that no provider can remove, 100 s at N = 1000 for 1s, so the comparison with the floor uses none; "+
+		"what is left is the provider's own waiting: its payment check and its poll of the circuit), and an Enabled circuit refuses another order. "+
 		"The provider runs with its defaults: the plan-time circuit check, the payment check (GetOrderDetail) after each auto-paid order, and the follow-up of the paid circuit to Enabled (DescribePhysicalConnections through the process's shared circuit watcher). "+
 		"Peak RSS is wait4's ru_maxrss of each provider process (a wrapper runs the real provider as its child), the max over the processes Terraform starts during a run; "+
 		"CPU is user+system time summed over them. There are two floors. The bare floor is bench/floorprovider: the plugin framework with one state-only resource of two attributes. "+
