@@ -3,28 +3,31 @@ package main
 import (
 	"fmt"
 	"strings"
+
+	"github.com/pcorder/terraform-provider-alicloud/internal/fakealicloud"
 )
 
 // unusedEndpoint stands in for the fake's address in the same-schema
 // floor's provider block; nothing connects to it.
 const unusedEndpoint = "127.0.0.1:9"
 
-// configuration is the main.tf of n resources of kind; fakeEndpoint is the
-// fake's address, for alicloud, which serves VPC and billing: every
-// request stays on 127.0.0.1. The two providers with alicloud's schema get
-// the same provider block and resource arguments.
-func configuration(kind string, n int, fakeEndpoint string) string {
+// configuration is the main.tf of n resources of kind, one for each of the
+// circuits first to first+n-1; key is the provider block's access key and
+// fakeEndpoint the fake's address, for alicloud, which serves VPC and
+// billing: every request stays on 127.0.0.1. The two providers with
+// alicloud's schema get the same provider block and resource arguments.
+func configuration(kind string, n, first int, key, fakeEndpoint string) string {
 	var cfg strings.Builder
 	switch kind {
 	case kindData:
 	case kindFloor:
 		cfg.WriteString("terraform {\n  required_providers {\n    floor = { source = \"bench/floor\" }\n  }\n}\n\nprovider \"floor\" {}\n")
 	case kindSchemaFloor:
-		writeProviderBlock(&cfg, "schemafloor", "bench/schemafloor", unusedEndpoint)
+		writeProviderBlock(&cfg, "schemafloor", "bench/schemafloor", key, unusedEndpoint)
 	case kindAli:
-		writeProviderBlock(&cfg, "alicloud", "pcorder/alicloud", fakeEndpoint)
+		writeProviderBlock(&cfg, "alicloud", "pcorder/alicloud", key, fakeEndpoint)
 	}
-	for i := range n {
+	for i := first; i < first+n; i++ {
 		switch kind {
 		case kindData:
 			fmt.Fprintf(&cfg, "\nresource \"terraform_data\" \"r%d\" {\n  input = %q\n}\n", i, physicalConnectionID(i))
@@ -39,7 +42,7 @@ func configuration(kind string, n int, fakeEndpoint string) string {
 
 // writeProviderBlock writes the required_providers entry and the provider
 // block of a provider with alicloud's schema.
-func writeProviderBlock(cfg *strings.Builder, name, source, endpoint string) {
+func writeProviderBlock(cfg *strings.Builder, name, source, key, endpoint string) {
 	fmt.Fprintf(cfg, `terraform {
   required_providers {
     %s = { source = %q }
@@ -56,14 +59,19 @@ provider %q {
     bssopenapi = %q
   }
 }
-`, name, source, name, region, accessKey, secretKey, endpoint, endpoint)
+`, name, source, name, region, key, secretKey, endpoint, endpoint)
 }
 
-// physicalConnectionID is the i-th resource's physical connection.
+// physicalConnectionID is the region's i-th physical connection.
 func physicalConnectionID(i int) string { return fmt.Sprintf("pc-bench%06d", i) }
 
+// fleetKey is the access key of the k-th working directory of the fleet
+// (k = 0 for every other run), so that the fake's record tells the
+// requests of the fleet's Terraform processes apart.
+func fleetKey(k int) string { return fmt.Sprintf("%s%02d", accessKeyPrefix, k) }
+
 // connectionStatus is the status the fake gives every physical connection:
-// one that takes an occupancy order. Complete does so for the fake both
-// before and after it learnt that Confirmed takes one and Enabled (a circuit
-// already paid for) refuses it, as the published API does.
-const connectionStatus = "Complete"
+// Complete, waiting for payment, which takes one occupancy order; once the
+// order is paid the fake's life cycle turns the circuit Enabled, which
+// refuses another.
+const connectionStatus = fakealicloud.StatusComplete

@@ -14,9 +14,9 @@ import (
 
 // Credentials of the fake, sent in the provider block.
 const (
-	accessKey = "LTAI5tBENCHACCESSKEY01"
-	secretKey = "bench-secret-Zq8sXv3nP0rT6wYb"
-	region    = "cn-hangzhou"
+	accessKeyPrefix = "LTAI5tBENCHACCESSKEY" // and two digits: fleetKey
+	secretKey       = "bench-secret-Zq8sXv3nP0rT6wYb"
+	region          = "cn-hangzhou"
 )
 
 // The kinds of resource compared.
@@ -56,6 +56,12 @@ type options struct {
 	storm       int
 	stormRate   float64
 	stormBurst  int
+	fleet       int // Terraform processes of the fleet
+	fleetOrders int // orders of each
+	fleetRate   float64
+	fleetBurst  int
+	enableLag   time.Duration
+	circuits    int // the region's circuits
 	initRuns    int
 	out         string
 	terraform   string
@@ -65,7 +71,7 @@ type options struct {
 }
 
 // The measures -measures names.
-var allMeasures = []string{"apply", "plan", "storm", "unlimited", "startup"}
+var allMeasures = []string{"apply", "plan", "storm", "unlimited", "fleet", "startup"}
 
 func parseFlags() (options, error) {
 	var o options
@@ -76,6 +82,12 @@ func parseFlags() (options, error) {
 	flag.IntVar(&o.storm, "storm", 250, "orders in the throttled storm (0 skips it)")
 	flag.Float64Var(&o.stormRate, "storm-rate", 25, "creates per second the fake allows during the storm")
 	flag.IntVar(&o.stormBurst, "storm-burst", 2, "burst of the fake's rate limit during the storm")
+	flag.IntVar(&o.fleet, "fleet", 4, "Terraform processes of the fleet, started at once in working directories of their own against one fake (0 skips the fleet)")
+	flag.IntVar(&o.fleetOrders, "fleet-orders", 60, "orders each process of the fleet places, on circuits of its own")
+	flag.Float64Var(&o.fleetRate, "fleet-rate", 25, "creates per second the fake allows the whole fleet")
+	flag.IntVar(&o.fleetBurst, "fleet-burst", 25, "burst of the fake's rate limit during the fleet")
+	flag.DurationVar(&o.enableLag, "enable-lag", 0, "how long after its order is paid the fake turns a circuit Enabled (its life cycle; the fake's own default is 1s)")
+	flag.IntVar(&o.circuits, "circuits", 1000, "circuits waiting for payment in the fake's region, at least as many as a run orders")
 	flag.IntVar(&o.initRuns, "init-runs", 5, "runs of each provider binary under GODEBUG=inittrace=1")
 	flag.StringVar(&o.out, "out", "results.md", "write the results to this `file`, by default results.md beside bench/go.mod (a run narrowed by -quick, -kinds or -measures writes only to an -out given)")
 	flag.StringVar(&o.providerPkg, "provider-pkg", ".", "the Go `package` to build as terraform-provider-alicloud, relative to the provider's module root (another build of it, to compare)")
@@ -87,7 +99,7 @@ func parseFlags() (options, error) {
 		return o, fmt.Errorf("unexpected arguments %q", flag.Args())
 	}
 	if o.quick {
-		*nList, o.reps, o.storm = "1,100", 1, 100
+		*nList, o.reps, o.storm, o.fleetOrders = "1,100", 1, 100, 30
 	}
 	if strings.TrimSpace(*nList) != "" { // -n '' measures the storm and start-up only
 		for _, f := range strings.Split(*nList, ",") {
@@ -119,6 +131,9 @@ func parseFlags() (options, error) {
 	o.outDefault = !outGiven
 	if o.reps < 1 || o.initRuns < 1 || o.storm < 0 || o.stormRate <= 0 || o.stormBurst < 1 {
 		return o, errors.New("-reps, -init-runs and -storm-burst must be at least 1, -storm at least 0, -storm-rate positive")
+	}
+	if o.fleet < 0 || o.fleetOrders < 1 || o.fleetRate <= 0 || o.fleetBurst < 1 || o.enableLag < 0 || o.circuits < 1 {
+		return o, errors.New("-fleet must be at least 0, -fleet-orders, -fleet-burst and -circuits at least 1, -fleet-rate positive, -enable-lag not negative")
 	}
 	return o, nil
 }
@@ -170,7 +185,7 @@ func run(log func(string, ...any)) error {
 			}
 		}()
 	}
-	b := &bench{log: log, tmp: tmp, realDir: filepath.Join(tmp, "real")}
+	b := &bench{log: log, tmp: tmp, realDir: filepath.Join(tmp, "real"), enableLag: o.enableLag, regionCircuits: o.circuits}
 	if err := b.setup(root, o.providerPkg, o.terraform); err != nil {
 		return err
 	}
@@ -179,8 +194,8 @@ func run(log func(string, ...any)) error {
 		return err
 	}
 
-	start := time.Now()
-	samples, problems, err := b.measureAll(o)
+	start, loadAtStart := time.Now(), loadAverage()
+	rec, err := b.measureAll(o)
 	if err != nil {
 		return err
 	}
@@ -195,7 +210,7 @@ func run(log func(string, ...any)) error {
 	}
 	log("measured in %s", time.Since(start).Round(time.Second))
 
-	report := renderReport(o, samples, inits, describeMachine(tfVersion))
+	report := renderReport(o, rec, inits, describeMachine(tfVersion, loadAtStart))
 	fmt.Print(report)
 	if o.out == "" {
 		log("not writing the report of a narrowed run; give -out to write it")
@@ -208,8 +223,8 @@ func run(log func(string, ...any)) error {
 		}
 		log("wrote %s", o.out)
 	}
-	if len(problems) > 0 {
-		return fmt.Errorf("%d assertion(s) failed:\n  %s", len(problems), strings.Join(problems, "\n  "))
+	if len(rec.problems) > 0 {
+		return fmt.Errorf("%d assertion(s) failed:\n  %s", len(rec.problems), strings.Join(rec.problems, "\n  "))
 	}
 	return nil
 }

@@ -10,13 +10,19 @@ import (
 )
 
 // renderReport is the Markdown the benchmark prints and writes.
-func renderReport(o options, samples map[key][]sample, inits map[string]initCost, machineLine string) string {
+func renderReport(o options, rec *recorder, inits map[string]initCost, machineLine string) string {
+	samples := rec.samples
 	var w strings.Builder
 	fmt.Fprintf(&w, "# Benchmark of alicloud_pc_occupancy_order\n\n%s\n\n", machineLine)
 	fmt.Fprintf(&w, "Method: `go run .%s` in bench/. Each cell is the median of %d interleaved run(s) (the order of the kinds rotates between repetitions), "+
 		"each in a fresh working directory, with Terraform's default parallelism (10), dev_overrides (no `terraform init`), "+
 		"TF_IN_AUTOMATION=1 and CHECKPOINT_DISABLE=1. Times are the wall time of the whole `terraform` command. "+
 		"The alicloud provider talks plain HTTP to the fake Alibaba Cloud API (internal/fakealicloud), served in-process on 127.0.0.1 and sharing the cores. "+
+		"Its region holds %d circuits waiting for payment (Complete); each resource orders a circuit of its own, the rest just exist. "+
+		"The fake's life cycle is on: a paid order turns its circuit Enabled %s after payment (-enable-lag; the fake's own default is 1s, but the floors have no cloud behind them, "+
+		"and a lag L adds at least L × N ÷ 10 of the cloud's own time that no provider can remove, 100 s at N = 1000 for 1s, so the comparison with the floor uses none; "+
+		"what is left is the provider's own waiting: its payment check and its poll of the circuit), and an Enabled circuit refuses another order. "+
+		"The provider runs with its defaults: the plan-time circuit check, the payment check (GetOrderDetail) after each auto-paid order, and the follow-up of the paid circuit to Enabled (DescribePhysicalConnections through the process's shared circuit watcher). "+
 		"Peak RSS is wait4's ru_maxrss of each provider process (a wrapper runs the real provider as its child), the max over the processes Terraform starts during a run; "+
 		"CPU is user+system time summed over them. There are two floors. The bare floor is bench/floorprovider: the plugin framework with one state-only resource of two attributes. "+
 		"The same-schema floor is bench/schemafloor: the alicloud provider block's schema and alicloud_pc_occupancy_order's "+
@@ -25,7 +31,7 @@ func renderReport(o options, samples map[key][]sample, inits map[string]initCost
 		"Both floors switch the plugin SDK's logs off when no TF_LOG* variable is set, as the alicloud provider does. "+
 		"The ratio is alicloud ÷ the same-schema floor: what the provider's own work costs. "+
 		"The gap between the two floors is what Terraform and the framework pay for the schema.\n\n",
-		flagsShown(), o.reps)
+		flagsShown(), o.reps, o.circuits, o.enableLag)
 
 	w.WriteString("| Measure | N | terraform_data | bare floor | same-schema floor | alicloud | alicloud ÷ same-schema floor | peak RSS bare / same-schema / alicloud | Notes |\n")
 	w.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|---|\n")
@@ -38,10 +44,11 @@ func renderReport(o options, samples map[key][]sample, inits map[string]initCost
 		}
 	}
 	writeStormRow(&w, o, samples)
+	writeFleetRows(&w, o, rec)
 	writeStartupRow(&w, o, inits)
 	w.WriteString("\nA time in brackets is the range over the runs; where a note shows a list, it has one value per run. " +
 		"In the notes, a triple x / y / z is the bare floor's, the same-schema floor's, then alicloud's.\n")
-	writeTargets(&w, o, samples)
+	writeTargets(&w, o, rec)
 	return w.String()
 }
 
@@ -59,9 +66,9 @@ func writeTerraformRow(w *strings.Builder, measure string, n int, samples map[ke
 		notes = append(notes, fmt.Sprintf("API requests during the plan: %s (Read is state-only); exit code %s (0: no changes)",
 			listInts(a, func(s sample) int { return s.requests }), listInts(a, func(s sample) int { return s.exit })))
 	} else {
-		notes = append(notes, fmt.Sprintf("orders %s, duplicates %s; API requests per order %s (creates alone %s)",
+		notes = append(notes, fmt.Sprintf("orders %s, duplicates %s; API requests per order %s: %s",
 			listInts(a, func(s sample) int { return s.orders }), listInts(a, func(s sample) int { return s.dups }),
-			listFloats(a, requestsPerOrder, "%.2f"), listFloats(a, createsPerOrder, "%.2f")))
+			listFloats(a, requestsPerOrder, "%.2f"), byActionNote(a)))
 	}
 	sfw := medianDuration(sf, elapsedOf)
 	notes = append(notes, fmt.Sprintf("same-schema ÷ bare floor %s; provider processes per run %d / %d / %d; "+
@@ -75,6 +82,37 @@ func writeTerraformRow(w *strings.Builder, measure string, n int, samples map[ke
 	fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %s | %s / %s / %s | %s |\n", label, n,
 		elapsedCell(d), elapsedCell(f), elapsedCell(sf), elapsedCell(a), formatRatio(medianDuration(a, elapsedOf), sfw),
 		formatMiB(medianInt64(f, peakRSSOf)), formatMiB(medianInt64(sf, peakRSSOf)), formatMiB(medianInt64(a, peakRSSOf)), strings.Join(notes, "; "))
+}
+
+// byActionNote lists a measure's requests per order by action, one value
+// per run: the creates, the payment checks, the circuit reads (and of them
+// those before the first create: the plan's lookups), and the rest.
+func byActionNote(ss []sample) string {
+	note := fmt.Sprintf("%s %s, %s %s, %s %s (before the first create, the plan's lookups: %s)",
+		actionCreate, listFloats(ss, actionPerOrder(actionCreate), "%.2f"),
+		actionDetail, listFloats(ss, actionPerOrder(actionDetail), "%.2f"),
+		actionDescribe, listFloats(ss, actionPerOrder(actionDescribe), "%.2f"),
+		listFloats(ss, func(s sample) float64 { return perOrder(s.planDescribes, s.orders) }, "%.3f"))
+	if other := listFloats(ss, otherPerOrder, "%.2f"); other != "0.00" {
+		note += ", other actions " + other
+	}
+	return note
+}
+
+// actionPerOrder is the requests of one action per order placed.
+func actionPerOrder(action string) func(sample) float64 {
+	return func(s sample) float64 { return perOrder(s.byAction[action], s.orders) }
+}
+
+// nonCreatePerOrder is the requests of actions other than the create per order
+// placed: what the per-order target bounds besides the create.
+func nonCreatePerOrder(s sample) float64 {
+	return perOrder(s.requests-s.byAction[actionCreate], s.orders)
+}
+
+// otherPerOrder is the requests of actions the report does not name.
+func otherPerOrder(s sample) float64 {
+	return perOrder(s.requests-s.byAction[actionCreate]-s.byAction[actionDetail]-s.byAction[actionDescribe], s.orders)
 }
 
 // writeStartupRow writes the start-up cost of the three provider binaries,

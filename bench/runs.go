@@ -7,7 +7,7 @@ import (
 
 // key names a row and column of the table.
 type key struct {
-	measure string // "apply", "plan", "storm" or "unlimited" (the storm without the limit)
+	measure string // "apply", "plan", "storm", "unlimited" (the storm without the limit), "fleet" or "alone" (one of the fleet's processes by itself)
 	n       int
 	kind    string
 }
@@ -27,10 +27,14 @@ func (o options) runsStorm() bool {
 	return o.storm > 0 && (o.measures["storm"] || o.measures["unlimited"])
 }
 
-// recorder collects the samples of the measured runs and the assertions
-// that failed.
+// runsFleet says whether the fleet is measured.
+func (o options) runsFleet() bool { return o.fleet > 0 && o.measures["fleet"] }
+
+// recorder collects the samples of the measured runs, the fleet's runs
+// process by process, and the assertions that failed.
 type recorder struct {
 	samples  map[key][]sample
+	fleets   map[string][]fleetRun // by measureFleet and measureAlone
 	problems []string
 }
 
@@ -42,46 +46,51 @@ func (r *recorder) add(k key, s sample, problem string) {
 }
 
 // measureAll runs the warm-up, then the repetitions, each of which applies
-// (and plans) every N of every kind -measures and -kinds ask for and runs
-// the storm. It returns the samples and the assertions that failed.
-func (b *bench) measureAll(o options) (samples map[key][]sample, problems []string, err error) {
-	r := &recorder{samples: map[key][]sample{}}
+// (and plans) every N of every kind -measures and -kinds ask for, runs the
+// storm and the fleet. It returns what it recorded.
+func (b *bench) measureAll(o options) (*recorder, error) {
+	r := &recorder{samples: map[key][]sample{}, fleets: map[string][]fleetRun{}}
 	// One unrecorded apply of each kind that runs first, so that no
 	// measured run pays for cold caches.
 	var warm []string
 	if o.measures["apply"] || o.measures["plan"] {
 		warm = slices.Clone(o.kinds)
 	}
-	if o.runsStorm() && !slices.Contains(warm, kindAli) {
+	if (o.runsStorm() || o.runsFleet()) && !slices.Contains(warm, kindAli) {
 		warm = append(warm, kindAli)
 	}
 	for _, kind := range warm {
 		ws, err := b.workspace(kind, 1, 0, 0)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		_, problem, err := ws.measure("warm-up", "-auto-approve")
 		ws.close()
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if problem != "" {
-			return nil, nil, fmt.Errorf("warm-up apply of %s: %s", kind, problem)
+			return nil, fmt.Errorf("warm-up apply of %s: %s", kind, problem)
 		}
 	}
 	for rep := range o.reps {
 		for _, n := range o.ns {
 			if err := b.measureApplyAndPlan(o, rep, n, r); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 		}
 		if o.runsStorm() {
 			if err := b.measureStorm(o, rep, r); err != nil {
-				return nil, nil, err
+				return nil, err
+			}
+		}
+		if o.runsFleet() {
+			if err := b.measureFleet(o, rep, r); err != nil {
+				return nil, err
 			}
 		}
 	}
-	return r.samples, r.problems, nil
+	return r, nil
 }
 
 // measureApplyAndPlan applies n resources of each kind and, for the

@@ -8,17 +8,21 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
 // bench holds what every run shares.
 type bench struct {
 	log     func(string, ...any)
-	tf      string   // the Terraform CLI
-	tmp     string   // everything the benchmark writes
-	realDir string   // the real provider binaries
-	env     []string // Terraform's environment, without RSSWRAP_LOG
-	runs    int      // counts runs, to name their logs
+	tf      string       // the Terraform CLI
+	tmp     string       // everything the benchmark writes
+	realDir string       // the real provider binaries
+	env     []string     // Terraform's environment, without RSSWRAP_LOG
+	runs    atomic.Int64 // counts runs, to name their logs
+
+	enableLag      time.Duration // the fake's life cycle: paid to Enabled
+	regionCircuits int           // circuits in the fake's region, at least
 }
 
 // roots are the two modules the benchmark builds from.
@@ -143,8 +147,20 @@ func (b *bench) terraformVersion() (string, error) {
 	return "v" + v.Version, nil
 }
 
-// describeMachine names the machine and the tools, on one line.
-func describeMachine(tfVersion string) string {
+// loadAverage is the 1-, 5- and 15-minute load averages, as
+// /proc/loadavg gives them, or "unknown".
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(data))
+	if err != nil || len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// describeMachine names the machine and the tools, and the load average
+// when the measures started and when they ended, on one line.
+func describeMachine(tfVersion, loadAtStart string) string {
 	arch, _ := exec.Command("uname", "-m").Output()
 	cpuModel := "unknown CPU"
 	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
@@ -155,7 +171,7 @@ func describeMachine(tfVersion string) string {
 			}
 		}
 	}
-	return fmt.Sprintf("Machine: %s, %s, %d cores; %s; Terraform %s; %s.",
+	return fmt.Sprintf("Machine: %s, %s, %d cores, shared with other work; %s; Terraform %s; load average (1, 5, 15 min) %s at the start, %s at the end; %s.",
 		strings.TrimSpace(string(arch)), cpuModel, runtime.NumCPU(), runtime.Version(), tfVersion,
-		time.Now().UTC().Format("2006-01-02 15:04 MST"))
+		loadAtStart, loadAverage(), time.Now().UTC().Format("2006-01-02 15:04 MST"))
 }

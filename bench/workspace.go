@@ -18,53 +18,110 @@ import (
 
 // sample is one measured Terraform command.
 type sample struct {
+	started       time.Time     // when the command started
 	elapsed       time.Duration // wall time of the whole command
 	exit          int
 	providerProcs int           // provider processes started
 	peakRSSKiB    int64         // max over the provider processes
 	providerCPU   time.Duration // user+system CPU, summed over the provider processes
 	terraformCPU  time.Duration // user+system CPU of Terraform itself
-	// The fake's view, for alicloud runs.
+	// The fake's view, for alicloud runs: the requests of this run's
+	// provider processes (its access key) and the orders on its circuits.
 	requests, throttled, orders, dups, inState int
-	creates                                    int           // requests that carry a client token: the creates
-	retried, maxAttempts                       int           // orders sent more than once; most sends of one order
-	firstCreate, lastOrder                     time.Duration // since the command started
+	creates                                    int            // requests that carry a client token: the creates
+	byAction                                   map[string]int // requests by API action
+	planDescribes                              int            // DescribePhysicalConnections before the first create: the plan's lookups
+	retried, maxAttempts                       int            // orders sent more than once; most sends of one order
+	firstCreate, lastOrder                     time.Duration  // since the command started; lastOrder is the last create answered with an order
 }
 
+// The API actions the report counts by name.
+const (
+	actionCreate   = "CreatePhysicalConnectionOccupancyOrder"
+	actionDetail   = "GetOrderDetail"
+	actionDescribe = "DescribePhysicalConnections"
+)
+
 // workspace is one fresh working directory with a configuration of n
-// resources of one kind and, for alicloud, its own fake VPC API.
+// resources of one kind, ordering circuits first to first+n-1, and, for
+// alicloud, the fake VPC API it talks to.
 type workspace struct {
-	b    *bench
-	dir  string
-	kind string
-	n    int
-	fake *fakealicloud.Server
+	b        *bench
+	dir      string
+	kind     string
+	n, first int
+	key      string // the access key of its provider block
+	fake     *fakealicloud.Server
+	ownsFake bool // the fake is this workspace's alone: close closes it
+}
+
+// fake is a running fake API: a region of max(regionCircuits, n) circuits
+// waiting for payment, with the life cycle's enable lag, limited to rate
+// creates per second when rate > 0, knowing the access keys of keys
+// working directories (fleetKey).
+type fake struct {
+	*fakealicloud.Server
+	addr string
+}
+
+// startFake starts a fake for circuits circuits (at least regionCircuits).
+func (b *bench) startFake(circuits, keys int, rate float64, burst int) (*fake, error) {
+	creds := map[string]fakealicloud.Credential{}
+	for k := range keys {
+		creds[fleetKey(k)] = fakealicloud.Credential{AccessKeySecret: secretKey}
+	}
+	f := &fake{Server: fakealicloud.New(fakealicloud.Config{Credentials: creds})}
+	for i := range max(circuits, b.regionCircuits) {
+		f.AddPhysicalConnection(physicalConnectionID(i), region, connectionStatus)
+	}
+	f.SetEnableLag(b.enableLag)
+	if rate > 0 {
+		f.SetRateLimit(rate, burst)
+	}
+	var err error
+	if f.addr, err = f.Start(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 // workspace writes the configuration of n resources of kind. For alicloud
-// it starts a fake knowing n physical connections, limited to rate creates
-// per second when rate > 0.
+// it starts a fake of its own (startFake), limited to rate creates per
+// second when rate > 0.
 func (b *bench) workspace(kind string, n int, rate float64, burst int) (*workspace, error) {
+	var f *fake
+	if kind == kindAli {
+		var err error
+		if f, err = b.startFake(n, 1, rate, burst); err != nil {
+			return nil, err
+		}
+	}
+	ws, err := b.sharedWorkspace(kind, n, 0, fleetKey(0), f)
+	if err != nil {
+		if f != nil {
+			f.Close()
+		}
+		return nil, err
+	}
+	ws.ownsFake = true
+	return ws, nil
+}
+
+// sharedWorkspace writes the configuration of n resources of kind on
+// circuits first to first+n-1, whose alicloud provider block signs with
+// key and talks to f (nil for the other kinds), which it does not own.
+func (b *bench) sharedWorkspace(kind string, n, first int, key string, f *fake) (*workspace, error) {
 	dir, err := os.MkdirTemp(b.tmp, "run-")
 	if err != nil {
 		return nil, err
 	}
-	ws := &workspace{b: b, dir: dir, kind: kind, n: n}
-	var addr string
-	if kind == kindAli {
-		ws.fake = fakealicloud.New(fakealicloud.Config{Credentials: map[string]fakealicloud.Credential{accessKey: {AccessKeySecret: secretKey}}})
-		for i := range n {
-			ws.fake.AddPhysicalConnection(physicalConnectionID(i), region, connectionStatus)
-		}
-		if rate > 0 {
-			ws.fake.SetRateLimit(rate, burst)
-		}
-		if addr, err = ws.fake.Start(); err != nil {
-			ws.close()
-			return nil, err
-		}
+	ws := &workspace{b: b, dir: dir, kind: kind, n: n, first: first, key: key}
+	addr := unusedEndpoint
+	if f != nil {
+		ws.fake, addr = f.Server, f.addr
 	}
-	cfg := configuration(kind, n, addr)
+	cfg := configuration(kind, n, first, key, addr)
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o644); err != nil {
 		ws.close()
 		return nil, err
@@ -73,7 +130,7 @@ func (b *bench) workspace(kind string, n int, rate float64, burst int) (*workspa
 }
 
 func (ws *workspace) close() {
-	if ws.fake != nil {
+	if ws.fake != nil && ws.ownsFake {
 		ws.fake.Close()
 	}
 	os.RemoveAll(ws.dir) //nolint:errcheck // Under tmp, which goes too.
@@ -85,8 +142,7 @@ func (ws *workspace) close() {
 // a plan found no change and sent no request).
 func (ws *workspace) measure(measure string, args ...string) (s sample, problem string, err error) {
 	b := ws.b
-	b.runs++
-	name := fmt.Sprintf("%03d-%s-%d-%s", b.runs, measure, ws.n, ws.kind)
+	name := fmt.Sprintf("%03d-%s-%d-%s", b.runs.Add(1), measure, ws.n, ws.kind)
 	logPath := filepath.Join(b.tmp, "logs", name+".log")
 	rssLog := filepath.Join(b.tmp, "rss", name)
 	for _, p := range []string{logPath, rssLog} {
@@ -104,16 +160,13 @@ func (ws *workspace) measure(measure string, args ...string) (s sample, problem 
 	if command != "plan" {
 		command = "apply"
 	}
-	var before int
-	if ws.fake != nil {
-		before = len(ws.fake.Requests())
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, b.tf, append([]string{command, "-input=false", "-no-color"}, args...)...)
 	cmd.Dir, cmd.Stdout, cmd.Stderr = ws.dir, logFile, logFile
 	cmd.Env = append(slices.Clip(b.env), "RSSWRAP_LOG="+rssLog)
 	start := time.Now()
+	s.started = start
 	err = cmd.Run()
 	s.elapsed = time.Since(start)
 	var exitErr *exec.ExitError
@@ -132,7 +185,7 @@ func (ws *workspace) measure(measure string, args ...string) (s sample, problem 
 		return s, "", err
 	}
 	if ws.fake != nil {
-		ws.countRequests(&s, before, start)
+		ws.countRequests(&s, start)
 	}
 
 	var problems []string
@@ -153,37 +206,48 @@ func (ws *workspace) measure(measure string, args ...string) (s sample, problem 
 			problems = append(problems, fmt.Sprintf("%d orders (%d duplicates) for %d resources", s.orders, s.dups, ws.n))
 		}
 	}
-	if len(problems) > 0 && measure != "storm" {
+	if len(problems) > 0 && measure != "storm" && measure != "fleet" {
 		logFile.Sync() //nolint:errcheck // Best effort, for the tail below.
 		b.log("%s: %s; the end of %s:\n%s", name, strings.Join(problems, "; "), logPath, lastLines(logPath, 15))
 	}
 	return s, strings.Join(problems, "; "), nil
 }
 
-// countRequests fills in the fake's view of a run: the requests after the
-// first `before`, the throttled ones, retries, orders and duplicates, and
-// the times of the first create request and the last order since start.
-func (ws *workspace) countRequests(s *sample, before int, start time.Time) {
-	reqs := ws.fake.Requests()[before:]
-	s.requests = len(reqs)
-	for _, r := range reqs {
-		if r.Code == "Throttling.User" {
-			s.throttled++
-		}
-		if r.Code == "" && r.HTTPStatus == 200 && r.Time.Sub(start) > s.lastOrder {
-			s.lastOrder = r.Time.Sub(start)
+// countRequests fills in the fake's view of a run: its requests (those
+// signed with its access key, from start on), the throttled ones, retries,
+// orders and duplicates on its circuits, and the times of the first create
+// request and the last order since start.
+func (ws *workspace) countRequests(s *sample, start time.Time) {
+	s.byAction = map[string]int{}
+	var reqs []fakealicloud.Request
+	for _, r := range ws.fake.Requests() {
+		if r.AccessKeyID == ws.key && !r.Time.Before(start) {
+			reqs = append(reqs, r)
 		}
 	}
+	s.requests = len(reqs)
 	// Every attempt of one create carries the same client token; the
 	// other actions (lookups of the connection and the order) carry none.
 	attempts := map[string]int{}
 	for _, r := range reqs {
-		if token := r.Params["ClientToken"]; token != "" {
-			if s.creates == 0 {
-				s.firstCreate = r.Time.Sub(start)
+		s.byAction[r.Action]++
+		if r.Code == "Throttling.User" {
+			s.throttled++
+		}
+		token := r.Params["ClientToken"]
+		if token == "" {
+			if r.Action == actionDescribe && s.creates == 0 {
+				s.planDescribes++
 			}
-			attempts[token]++
-			s.creates++
+			continue
+		}
+		if s.creates == 0 {
+			s.firstCreate = r.Time.Sub(start)
+		}
+		attempts[token]++
+		s.creates++
+		if r.Code == "" && r.HTTPStatus == 200 {
+			s.lastOrder = max(s.lastOrder, r.Time.Sub(start))
 		}
 	}
 	for _, a := range attempts {
@@ -192,10 +256,16 @@ func (ws *workspace) countRequests(s *sample, before int, start time.Time) {
 		}
 		s.maxAttempts = max(s.maxAttempts, a)
 	}
-	orders := ws.fake.Orders()
-	s.orders = len(orders)
+	mine := map[string]bool{}
+	for i := range ws.n {
+		mine[physicalConnectionID(ws.first+i)] = true
+	}
 	seen := map[string]bool{}
-	for _, o := range orders {
+	for _, o := range ws.fake.Orders() {
+		if !mine[o.PhysicalConnectionID] {
+			continue
+		}
+		s.orders++
 		if seen[o.PhysicalConnectionID] {
 			s.dups++
 		}
