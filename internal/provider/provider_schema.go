@@ -113,15 +113,18 @@ func providerSchema() schema.Schema {
 			"skip_payment_check": schema.BoolAttribute{
 				MarkdownDescription: "Whether to skip the payment check after an order with `auto_pay = true` is placed. " +
 					"By default the provider asks the billing API (BssOpenApi `GetOrderDetail`, RAM action `" + ramGetOrderDetail + "`) for up to " + paymentWaitText + " " +
-					"whether the order was paid, and warns when it was voided or is still unpaid. The check never fails an apply and never removes an order from state. " +
+					"whether the order was paid, and warns when it was voided or is still unpaid; once it is paid, the create follows the circuit until it is `Enabled` (see `skip_circuit_check`). " +
+					"The check never fails an apply and never removes an order from state; without it the circuit is not followed either. " +
 					"Set this to `true` for accounts that may not read billing. When it is not set here, `ALICLOUD_SKIP_PAYMENT_CHECK` (`true` or `false`) is read; the default is `false`.",
 				Optional: true,
 			},
 			"skip_circuit_check": schema.BoolAttribute{
 				MarkdownDescription: "Whether to skip the circuit check at plan time. " +
-					"By default, when a plan places a new order, the provider looks its physical connection up (VPC `DescribePhysicalConnections`, RAM action `vpc:DescribePhysicalConnections`) " +
-					"and fails the plan when the circuit does not exist in the region or is in a state that can never take an order; it warns when the circuit is locked. " +
-					"A lookup that cannot run only warns. When it is not set here, `ALICLOUD_SKIP_CIRCUIT_CHECK` (`true` or `false`) is read; the default is `false`.",
+					"By default, when a plan places a new order, the provider looks its physical connection up (VPC `DescribePhysicalConnections`, RAM action `" + ramDescribePhysicalConnections + "`) " +
+					"and fails the plan when the circuit does not exist in the region, is in a state that can never take an order, or the API rejects the credentials; " +
+					"it warns when the circuit is `Enabled` (its fee is paid), still being built, or locked. A lookup that cannot run only warns. " +
+					"The same lookups follow a paid order's circuit to `Enabled` after the create; with this set, neither runs. " +
+					"When it is not set here, `ALICLOUD_SKIP_CIRCUIT_CHECK` (`true` or `false`) is read; the default is `false`.",
 				Optional: true,
 			},
 			"credentials_uri": schema.StringAttribute{
