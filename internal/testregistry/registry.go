@@ -169,6 +169,20 @@ func (g *Registry) releases(w http.ResponseWriter, r *http.Request) (map[string]
 	return rels, ok
 }
 
+// release answers 404 and false for a provider or version it does not
+// serve.
+func (g *Registry) release(w http.ResponseWriter, r *http.Request) (*release, bool) {
+	rels, ok := g.releases(w, r)
+	if !ok {
+		return nil, false
+	}
+	rel, ok := rels[r.PathValue("version")]
+	if !ok {
+		notFound(w, "no such version")
+	}
+	return rel, ok
+}
+
 func (g *Registry) versions(w http.ResponseWriter, r *http.Request) {
 	rels, ok := g.releases(w, r)
 	if !ok {
@@ -202,13 +216,8 @@ func (g *Registry) versions(w http.ResponseWriter, r *http.Request) {
 }
 
 func (g *Registry) download(w http.ResponseWriter, r *http.Request) {
-	rels, ok := g.releases(w, r)
+	rel, ok := g.release(w, r)
 	if !ok {
-		return
-	}
-	rel, ok := rels[r.PathValue("version")]
-	if !ok {
-		notFound(w, "no such version")
 		return
 	}
 	goos, goarch := r.PathValue("os"), r.PathValue("arch")
@@ -236,13 +245,8 @@ func (g *Registry) download(w http.ResponseWriter, r *http.Request) {
 
 // file serves the archives, SHA256SUMS and its signature, nothing else.
 func (g *Registry) file(w http.ResponseWriter, r *http.Request) {
-	rels, ok := g.releases(w, r)
+	rel, ok := g.release(w, r)
 	if !ok {
-		return
-	}
-	rel, ok := rels[r.PathValue("version")]
-	if !ok {
-		notFound(w, "no such version")
 		return
 	}
 	name, typ := r.PathValue("file"), r.PathValue("type")
