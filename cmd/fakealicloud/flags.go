@@ -47,6 +47,7 @@ type options struct {
 	postPaidRefused                               bool
 	transients                                    []transient
 	paymentSpelling                               fakealicloud.PaymentSpelling
+	queryRules                                    fakealicloud.QueryOrdersRules
 	failCode, failMessage                         string
 	balanceInsufficient                           bool
 	billingLag                                    time.Duration
@@ -60,7 +61,8 @@ type options struct {
 // parseFlags parses the command line; usage and errors go to output.
 func parseFlags(args []string, output io.Writer) (*options, error) {
 	o := &options{billingMode: fakealicloud.BillingNormal, instanceIDs: fakealicloud.InstanceIDsJSON,
-		enableLag: fakealicloud.DefaultEnableLag, paymentSpelling: fakealicloud.PaymentSpellingDocs}
+		enableLag: fakealicloud.DefaultEnableLag, paymentSpelling: fakealicloud.PaymentSpellingDocs,
+		queryRules: fakealicloud.QueryOrdersSDK}
 	fs := flag.NewFlagSet("fakealicloud", flag.ContinueOnError)
 	fs.SetOutput(output)
 	fs.Usage = func() {
@@ -108,7 +110,11 @@ func parseFlags(args []string, output io.Writer) (*options, error) {
 		o.paymentSpelling, err = fakealicloud.ParsePaymentSpelling(v)
 		return err
 	})
-	fs.Func("order-detail-failure", "answer every GetOrderDetail HTTP 200 with Success false, as `CODE[:MESSAGE]`", func(v string) error {
+	fs.Func("query-orders-rules", "which parameters QueryOrders requires, as `rules`: sdk (default, none, as the SDK model) or required (ProductCode and SubscriptionType, as the older reference)", func(v string) (err error) {
+		o.queryRules, err = fakealicloud.ParseQueryOrdersRules(v)
+		return err
+	})
+	fs.Func("order-detail-failure", "answer every GetOrderDetail and QueryOrders HTTP 200 with Success false, as `CODE[:MESSAGE]`", func(v string) error {
 		o.failCode, o.failMessage, _ = strings.Cut(v, ":")
 		if o.failCode == "" {
 			return fmt.Errorf("want CODE[:MESSAGE], got %q", v)

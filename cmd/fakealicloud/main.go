@@ -49,8 +49,12 @@
 //	-payment-spelling S      PaymentStatus as docs (Unpaid/Paid/Cancelled, the
 //	                         default), sdk (unpaid/paid/canceled) or canceled
 //	                         (Unpaid/Paid/Canceled)
+//	-query-orders-rules R    the parameters QueryOrders requires: sdk (none, the
+//	                         default) or required (ProductCode and
+//	                         SubscriptionType, as the older reference)
 //	-order-detail-failure CODE[:MESSAGE]
-//	                         answer GetOrderDetail HTTP 200 with Success false
+//	                         answer GetOrderDetail and QueryOrders HTTP 200 with
+//	                         Success false
 //	-deny Action=Code        answer every request for Action with HTTP 403 and
 //	                         Code, such as CreatePhysicalConnectionOccupancyOrder=Forbidden.RAM
 //	                         (repeatable)
@@ -117,6 +121,7 @@ func (o *options) newServer(onRequest func(fakealicloud.Request)) *fakealicloud.
 		s.InjectTransient(tr.code, tr.n)
 	}
 	s.SetPaymentSpelling(o.paymentSpelling)
+	s.SetQueryOrdersRules(o.queryRules)
 	s.SetOrderDetailFailure(o.failCode, o.failMessage)
 	s.SetBalanceSufficient(!o.balanceInsufficient)
 	s.SetBillingLag(o.billingLag)

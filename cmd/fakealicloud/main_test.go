@@ -37,6 +37,7 @@ func TestParseFlags(t *testing.T) {
 		"-rate-limit", "2.5", "-burst", "3",
 		"-region", "cn-shanghai", "-unlisted", "pc-a", "-enable-lag", "3s", "-postpaid-refused",
 		"-transient", "LastTokenProcessing=2", "-transient", "SystemBusy=1", "-payment-spelling", "sdk",
+		"-query-orders-rules", "required",
 		"-order-detail-failure", "InternalError:busy: try later",
 	}, io.Discard)
 	if err != nil {
@@ -55,6 +56,7 @@ func TestParseFlags(t *testing.T) {
 		regions: []string{"cn-shanghai"}, unlisted: []string{"pc-a"}, enableLag: 3 * time.Second, postPaidRefused: true,
 		transients:      []transient{{"LastTokenProcessing", 2}, {"SystemBusy", 1}},
 		paymentSpelling: fakealicloud.PaymentSpellingSDK, failCode: "InternalError", failMessage: "busy: try later",
+		queryRules: fakealicloud.QueryOrdersRequired,
 	}
 	if !reflect.DeepEqual(o, want) {
 		t.Errorf("options\n got %+v\nwant %+v", o, want)
@@ -66,7 +68,8 @@ func TestParseFlags(t *testing.T) {
 	}
 	want = &options{listen: "127.0.0.1:0", accessKey: testAK, secretKey: testSecret,
 		billingMode: fakealicloud.BillingNormal, instanceIDs: fakealicloud.InstanceIDsJSON, burst: 1,
-		enableLag: fakealicloud.DefaultEnableLag, paymentSpelling: fakealicloud.PaymentSpellingDocs}
+		enableLag: fakealicloud.DefaultEnableLag, paymentSpelling: fakealicloud.PaymentSpellingDocs,
+		queryRules: fakealicloud.QueryOrdersSDK}
 	if !reflect.DeepEqual(o, want) {
 		t.Errorf("defaults\n got %+v\nwant %+v", o, want)
 	}
@@ -98,6 +101,7 @@ func TestParseFlags_errors(t *testing.T) {
 		{append([]string{"-transient", "SystemBusy=0"}, keys...), "want CODE=N"},
 		{append([]string{"-transient", "Throttling=1"}, keys...), "want CODE=N"},
 		{append([]string{"-payment-spelling", "upper"}, keys...), `unknown payment spelling "upper"`},
+		{append([]string{"-query-orders-rules", "strict"}, keys...), `unknown QueryOrders rules "strict"`},
 		{append([]string{"-order-detail-failure", ":message"}, keys...), "want CODE[:MESSAGE]"},
 	} {
 		if _, err := parseFlags(tc.args, io.Discard); err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -12,8 +12,8 @@ import (
 
 // waiting returns how many AwaitStatus calls wait.
 func (w *CircuitWatcher) waiting() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	w.rounds.mu.Lock()
+	defer w.rounds.mu.Unlock()
 	return len(w.waiters)
 }
 

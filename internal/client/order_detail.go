@@ -72,19 +72,35 @@ func (d *OrderDetail) Final() bool {
 // API answers NotApplicable, the client switches to the international
 // site's endpoint for good and asks there.
 func (c *Client) GetOrderDetail(ctx context.Context, orderID string) (*OrderDetail, error) {
+	var d *OrderDetail
+	err := c.billingCall(ctx, ActionGetOrderDetail, map[string]string{"OrderId": orderID}, func(res *rpcResult) (err error) {
+		d, err = ParseOrderDetail([]byte(res.body), orderID)
+		if d != nil && d.RequestID == "" {
+			d.RequestID = res.requestID
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// billingCall sends a billing action and hands its answer to parse.
+// An *APIError of either names the action; NotApplicable switches to the
+// international site's endpoint (see GetOrderDetail) and asks again.
+func (c *Client) billingCall(ctx context.Context, action string, query map[string]string, parse func(res *rpcResult) error) error {
 	for {
 		endpoint := c.billingEndpoint()
-		res, err := c.do(ctx, rpcCall{action: ActionGetOrderDetail, version: BillingAPIVersion, endpoint: endpoint,
-			query: map[string]string{"OrderId": orderID}})
-		var d *OrderDetail
+		res, err := c.do(ctx, rpcCall{action: action, version: BillingAPIVersion, endpoint: endpoint, query: query})
 		if err == nil {
-			d, err = ParseOrderDetail([]byte(res.body), orderID)
+			err = parse(res)
 		}
 		var apiErr *APIError
 		if errors.As(err, &apiErr) {
 			if res != nil {
-				// ParseOrderDetail's refusal: name the call.
-				apiErr.Action, apiErr.Attempts = ActionGetOrderDetail, res.attempts
+				// The parser's refusal: name the call.
+				apiErr.Action, apiErr.Attempts = action, res.attempts
 				if apiErr.RequestID == "" {
 					apiErr.RequestID = res.requestID
 				}
@@ -94,13 +110,7 @@ func (c *Client) GetOrderDetail(ctx context.Context, orderID string) (*OrderDeta
 				continue
 			}
 		}
-		if err != nil {
-			return nil, err
-		}
-		if d != nil && d.RequestID == "" {
-			d.RequestID = res.requestID
-		}
-		return d, nil
+		return err
 	}
 }
 
@@ -142,13 +152,38 @@ func (c *Client) AwaitPayment(ctx context.Context, orderID string, interval time
 // returns nil when the answer lists no such order, and an *APIError when
 // the answer says Success false.
 func ParseOrderDetail(body []byte, orderID string) (*OrderDetail, error) {
+	l, err := parseOrderList(body, ActionGetOrderDetail)
+	if err != nil {
+		return nil, err
+	}
+	for i := range l.Orders {
+		if l.Orders[i].OrderID == orderID {
+			return &l.Orders[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// orderList is the Data of a GetOrderDetail or QueryOrders answer.
+type orderList struct {
+	Orders     []OrderDetail
+	TotalCount int
+}
+
+// parseOrderList reads the orders of a GetOrderDetail or QueryOrders
+// answer (action names it in errors): their fields are strings, but an
+// OrderId or an amount written as a number is read too; InstanceIDs is
+// GetOrderDetail's alone. An answer that says Success false is an
+// *APIError.
+func parseOrderList(body []byte, action string) (orderList, error) {
 	var resp struct {
 		RequestID string `json:"RequestId"`
 		Code      string
 		Message   string
 		Success   json.RawMessage
 		Data      struct {
-			OrderList struct {
+			TotalCount json.Number
+			OrderList  struct {
 				Order []struct {
 					OrderID          json.Number `json:"OrderId"`
 					PaymentStatus    string
@@ -168,18 +203,19 @@ func ParseOrderDetail(body []byte, orderID string) (*OrderDetail, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(&resp); err != nil {
-		return nil, fmt.Errorf("the billing API's answer is not valid JSON: %w", err)
+		return orderList{}, fmt.Errorf("the billing API's answer to %s is not valid JSON: %w", action, err)
 	}
 	if ok := strings.Trim(string(bytes.TrimSpace(resp.Success)), `"`); strings.EqualFold(ok, "false") {
 		// A refusal in a success's clothes: HTTP 200, Success false.
-		return nil, &APIError{Action: ActionGetOrderDetail, HTTPStatus: http.StatusOK, Code: resp.Code, Message: resp.Message, RequestID: resp.RequestID}
+		return orderList{}, &APIError{Action: action, HTTPStatus: http.StatusOK, Code: resp.Code, Message: resp.Message, RequestID: resp.RequestID}
+	}
+	l := orderList{Orders: make([]OrderDetail, 0, len(resp.Data.OrderList.Order))}
+	if n, err := resp.Data.TotalCount.Int64(); err == nil {
+		l.TotalCount = int(n)
 	}
 	for _, o := range resp.Data.OrderList.Order {
-		if o.OrderID.String() != orderID {
-			continue
-		}
-		return &OrderDetail{
-			OrderID:          orderID,
+		l.Orders = append(l.Orders, OrderDetail{
+			OrderID:          o.OrderID.String(),
 			PaymentStatus:    o.PaymentStatus,
 			PaymentTime:      o.PaymentTime,
 			CreateTime:       o.CreateTime,
@@ -191,9 +227,9 @@ func ParseOrderDetail(body []byte, orderID string) (*OrderDetail, error) {
 			Region:           o.Region,
 			InstanceIDs:      ParseInstanceIDs(o.InstanceIDs),
 			RequestID:        resp.RequestID,
-		}, nil
+		})
 	}
-	return nil, nil
+	return l, nil
 }
 
 // ParseInstanceIDs reads the InstanceIDs field of an order, which holds one

@@ -216,7 +216,7 @@ func (s *Server) refusal(rec *Request) *apiError {
 	if code, ok := s.denied[rec.Action]; ok {
 		return errorf(http.StatusForbidden, code, DeniedMessage)
 	}
-	if rec.Action == ActionGetOrderDetail {
+	if rec.Action == ActionGetOrderDetail || rec.Action == ActionQueryOrders {
 		return s.billing.refusal(rec.Host)
 	}
 	return nil

@@ -40,10 +40,12 @@ type BillingMode string
 const (
 	// BillingNormal answers GetOrderDetail (the default).
 	BillingNormal BillingMode = "normal"
-	// BillingForbidden answers GetOrderDetail with HTTP 403 Forbidden.RAM and
-	// DeniedMessage, as when the caller may not read orders (bss:DescribeOrder).
+	// BillingForbidden answers GetOrderDetail and QueryOrders with HTTP 403
+	// Forbidden.RAM and DeniedMessage, as when the caller may read no orders
+	// (neither bss:DescribeOrderDetail nor bss:DescribeOrderList).
 	BillingForbidden BillingMode = "forbidden"
-	// BillingNotApplicable answers GetOrderDetail with HTTP 400 NotApplicable,
+	// BillingNotApplicable answers GetOrderDetail and QueryOrders with HTTP
+	// 400 NotApplicable,
 	// "This API is not applicable for caller.", as the China site's endpoint
 	// answers an international-site account, except to requests whose Host
 	// starts with InternationalBillingHost.
@@ -124,6 +126,7 @@ type billingState struct {
 	spelling     PaymentSpelling
 	failCode     string // SetOrderDetailFailure
 	failMessage  string
+	queryRules   QueryOrdersRules
 	format       InstanceIDsFormat
 	lag          time.Duration
 	insufficient bool
@@ -138,7 +141,7 @@ type bill struct {
 }
 
 func newBillingState() billingState {
-	return billingState{mode: BillingNormal, format: InstanceIDsJSON, spelling: PaymentSpellingDocs, bills: make(map[string]*bill)}
+	return billingState{mode: BillingNormal, format: InstanceIDsJSON, spelling: PaymentSpellingDocs, queryRules: QueryOrdersSDK, bills: make(map[string]*bill)}
 }
 
 // commit records the bill of an order just committed, at index in
@@ -158,7 +161,7 @@ func (b *billingState) commit(o Order, index int, now time.Time) {
 	b.bills[o.ID] = bl
 }
 
-// refusal returns the error a GetOrderDetail request to host is refused
+// refusal returns the error a billing request to host is refused
 // with in the current mode, or nil.
 func (b *billingState) refusal(host string) *apiError {
 	switch {

@@ -51,9 +51,10 @@ func (sp PaymentSpelling) spell(status string) string {
 	return status
 }
 
-// SetOrderDetailFailure makes every GetOrderDetail answer HTTP 200 with
-// Success false and the given Code and Message, without Data, as the
-// BssOpenApi answer can (its SDK model, GetOrderDetailResponseBody, carries
+// SetOrderDetailFailure makes every GetOrderDetail and QueryOrders answer
+// HTTP 200 with Success false and the given Code and Message, without
+// Data, as the BssOpenApi answer can (its SDK models, GetOrderDetail's and
+// QueryOrders' ResponseBody, carry
 // Code, Message and Success beside Data; NOTES.md). An empty code turns it
 // off; an empty message stands for a generic one.
 func (s *Server) SetOrderDetailFailure(code, message string) {

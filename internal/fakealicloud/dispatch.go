@@ -69,6 +69,7 @@ var actions = map[string]actionSpec{
 	ActionAssumeRole:                  {version: STSAPIVersion, hostID: STSHostID, run: (*Server).assumeRole},
 	ActionAssumeRoleWithOIDC:          {version: STSAPIVersion, hostID: STSHostID, anonymous: true, run: (*Server).assumeRoleWithOIDC},
 	ActionGetOrderDetail:              {version: BillingAPIVersion, hostID: BillingHostID, run: (*Server).getOrderDetail},
+	ActionQueryOrders:                 {version: BillingAPIVersion, hostID: BillingHostID, run: (*Server).queryOrders},
 }
 
 // hostIDOf returns the HostId of the error answers to an action.

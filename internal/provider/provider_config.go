@@ -37,8 +37,10 @@ type providerData struct {
 	// secrets are masked in every log line and field of a request.
 	secrets []string
 
-	// checkPayment: ask the billing API after an auto-paid order.
+	// checkPayment: ask the billing API after an auto-paid order, through
+	// payments, which every create of the process shares.
 	checkPayment             bool
+	payments                 *client.PaymentWatcher
 	paymentWait, paymentPoll time.Duration
 	// circuits answers the plan-time circuit check, within circuitWait,
 	// and watcher follows a paid order's circuit to Enabled; both nil when
@@ -141,6 +143,7 @@ func (p *AlicloudProvider) configure(ctx context.Context, cfg providerModel) (*p
 	data := &providerData{
 		client: c, region: region, secrets: secrets,
 		checkPayment:  !skipPayment,
+		payments:      c.NewPaymentWatcher(),
 		paymentWait:   orDefault(p.opts.PaymentWait, paymentWait),
 		paymentPoll:   orDefault(p.opts.PaymentPoll, paymentPoll),
 		orderAgeSlack: orDefault(p.opts.OrderAgeSlack, orderAgeSlack),

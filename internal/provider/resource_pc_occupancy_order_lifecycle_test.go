@@ -58,8 +58,8 @@ func TestAccPCOccupancyOrder_waitingCircuitsTurnEnabled(t *testing.T) {
 					}
 				}
 			}
-			if len(after) < 2 || after[0] != client.ActionGetOrderDetail || after[len(after)-1] != client.ActionDescribePhysicalConnections {
-				t.Fatalf("after the create the provider sent %v, want GetOrderDetail, then DescribePhysicalConnections until Enabled", after)
+			if len(after) < 2 || after[0] != client.ActionQueryOrders || after[len(after)-1] != client.ActionDescribePhysicalConnections {
+				t.Fatalf("after the create the provider sent %v, want QueryOrders, then DescribePhysicalConnections until Enabled", after)
 			}
 			if n := len(e.fake.Orders()); n != 1 {
 				t.Fatalf("%d orders, want 1", n)
@@ -344,7 +344,7 @@ func TestFollowOrder_orderNotNew(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := &pcOccupancyOrderResource{data: &providerData{client: c, region: testRegion, checkPayment: true,
+			r := &pcOccupancyOrderResource{data: &providerData{client: c, region: testRegion, checkPayment: true, payments: c.NewPaymentWatcher(),
 				paymentWait: time.Second, paymentPoll: 50 * time.Millisecond, orderAgeSlack: time.Minute}}
 			if tc.removed {
 				r.data.removed.claim(order.OrderID)
@@ -376,7 +376,7 @@ func TestFollowOrder_orderNotNew(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &pcOccupancyOrderResource{data: &providerData{client: c, region: testRegion, checkPayment: true,
+	r := &pcOccupancyOrderResource{data: &providerData{client: c, region: testRegion, checkPayment: true, payments: c.NewPaymentWatcher(),
 		paymentWait: time.Second, paymentPoll: 50 * time.Millisecond, orderAgeSlack: time.Minute}}
 	var diags diag.Diagnostics
 	r.followOrder(t.Context(), &diags, order.OrderID, in, started)

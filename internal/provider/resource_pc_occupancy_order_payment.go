@@ -29,7 +29,7 @@ func (r *pcOccupancyOrderResource) followOrder(ctx context.Context, diags *diag.
 	if !in.AutoPay || !r.data.checkPayment {
 		return
 	}
-	d, paid := r.confirmPayment(ctx, diags, orderID, in)
+	d, paid := r.confirmPayment(ctx, diags, client.PlacedOrder{ID: orderID, Sent: started, Answered: time.Now()}, in)
 	if createdBefore(d, started.Add(-r.data.orderAgeSlack)) {
 		diags.AddWarning("Occupancy Order Not New",
 			fmt.Sprintf("Client token %q answered order %s for physical connection %s, placed at %s, before this apply: "+
@@ -61,10 +61,11 @@ func (r *pcOccupancyOrderResource) withinBound(ctx context.Context) (context.Con
 }
 
 // confirmPayment asks the billing API whether an auto-paid order was paid,
-// within the provider's bound and what is left of the create timeout. It
-// returns the last answer and whether it says paid.
-func (r *pcOccupancyOrderResource) confirmPayment(ctx context.Context, diags *diag.Diagnostics, orderID string, in client.OccupancyOrderInput) (*client.OrderDetail, bool) {
-	pcID := in.PhysicalConnectionID
+// within the provider's bound and what is left of the create timeout,
+// through the process's payment watcher, which shares its reads between
+// every create. It returns the last answer and whether it says paid.
+func (r *pcOccupancyOrderResource) confirmPayment(ctx context.Context, diags *diag.Diagnostics, o client.PlacedOrder, in client.OccupancyOrderInput) (*client.OrderDetail, bool) {
+	orderID, pcID := o.ID, in.PhysicalConnectionID
 	pctx, cancel, bound := r.withinBound(ctx)
 	defer cancel()
 	if pctx == nil {
@@ -73,7 +74,7 @@ func (r *pcOccupancyOrderResource) confirmPayment(ctx context.Context, diags *di
 				orderID, pcID, checkLater(orderID)))
 		return nil, false
 	}
-	d, err := r.data.client.AwaitPayment(pctx, orderID, r.data.paymentPoll)
+	d, err := r.data.payments.AwaitPayment(maskSecrets(pctx, r.data.secrets), o, r.data.paymentPoll)
 	var reqErr *client.RequestError
 	if err != nil && pctx.Err() != nil && ctx.Err() == nil && !errors.As(err, &reqErr) {
 		err = nil // The bound ended the wait after an answer: it stands.

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -33,6 +34,29 @@ func (e *testEnv) billingAsks() []string {
 	return ids
 }
 
+// billingReads counts the billing requests the fake received: GetOrderDetail
+// and QueryOrders.
+func (e *testEnv) billingReads() int {
+	return len(e.requestsFor(client.ActionGetOrderDetail)) + len(e.requestsFor(client.ActionQueryOrders))
+}
+
+// listedAll checks that every order the fake holds was created within the
+// window of some QueryOrders it received.
+func (e *testEnv) listedAll() error {
+	queries := e.requestsFor(client.ActionQueryOrders)
+	for _, o := range e.fake.BillingOrders() {
+		created := o.CreateTime.UTC().Truncate(time.Second)
+		if !slices.ContainsFunc(queries, func(r fakealicloud.Request) bool {
+			from, err1 := time.Parse(time.RFC3339, r.Params["CreateTimeStart"])
+			to, err2 := time.Parse(time.RFC3339, r.Params["CreateTimeEnd"])
+			return err1 == nil && err2 == nil && !created.Before(from) && !created.After(to)
+		}) {
+			return fmt.Errorf("order %s, created %s, is in the window of none of the %d QueryOrders", o.ID, o.CreateTime, len(queries))
+		}
+	}
+	return nil
+}
+
 // applyThenQuiet applies config through the CLI, then checks that the next
 // plan is empty and sends nothing at all; it returns the apply's output.
 func applyThenQuiet(t *testing.T, e *testEnv, config string, env ...string) string {
@@ -61,8 +85,41 @@ func TestAccPCOccupancyOrder_paymentPaid(t *testing.T) {
 	if ws := providerWarnings(out); len(ws) != 0 {
 		t.Fatalf("a paid order warned %q:\n%s", ws, out)
 	}
-	if got := e.billingAsks(); len(got) != 1 || got[0] != e.fake.Orders()[0].ID {
-		t.Fatalf("GetOrderDetail asked for %v, want exactly once for order %s", got, e.fake.Orders()[0].ID)
+	// One billing request: the list of the orders created about then, which
+	// shows it.
+	if n, got := len(e.requestsFor(client.ActionQueryOrders)), e.billingAsks(); n != 1 || len(got) != 0 {
+		t.Fatalf("the payment check sent %d QueryOrders and GetOrderDetail for %v, want one QueryOrders alone", n, got)
+	}
+	if err := e.listedAll(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAccPCOccupancyOrder_paymentListRefused: when QueryOrders is refused,
+// for want of its RAM action or because the API (as an older reference
+// has it) wants parameters the provider cannot know, the order is asked
+// for alone, without a warning.
+func TestAccPCOccupancyOrder_paymentListRefused(t *testing.T) {
+	skipUnlessAcc(t)
+	for _, tc := range []struct {
+		name  string
+		setup func(*fakealicloud.Server)
+	}{
+		{"no bss:DescribeOrderList", func(f *fakealicloud.Server) { f.Deny(client.ActionQueryOrders, "Forbidden.RAM") }},
+		{"ProductCode required", func(f *fakealicloud.Server) { f.SetQueryOrdersRules(fakealicloud.QueryOrdersRequired) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newTestEnv(t)
+			tc.setup(e.fake)
+			out := applyThenQuiet(t, e, e.cliProviderBlock()+paymentOrder)
+			if ws := providerWarnings(out); len(ws) != 0 {
+				t.Fatalf("a paid order warned %q:\n%s", ws, out)
+			}
+			if n, got := len(e.requestsFor(client.ActionQueryOrders)), e.billingAsks(); n != 1 || len(got) != 1 || got[0] != e.fake.Orders()[0].ID {
+				t.Fatalf("the payment check sent %d QueryOrders and GetOrderDetail for %v, want one of each, for order %s", n, got, e.fake.Orders()[0].ID)
+			}
+		})
 	}
 }
 
@@ -105,9 +162,8 @@ func TestAccPCOccupancyOrder_paymentUnpaidPastTheBound(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: e.providerBlock(nil) + paymentOrder,
 			Check: func(*terraform.State) error {
-				asks := e.billingAsks()
-				if len(asks) < 2 || len(asks) > 7 {
-					return fmt.Errorf("GetOrderDetail was asked %d times in a 1 s bound polled every 200 ms, want 2-7", len(asks))
+				if n := e.billingReads(); n < 2 || n > 7 {
+					return fmt.Errorf("the billing API was asked %d times in a 1 s bound polled every 200 ms, want 2-7", n)
 				}
 				return e.checkOrderCount(1)(nil)
 			},
@@ -125,8 +181,8 @@ func TestAccPCOccupancyOrder_paymentLagThenPaid(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: e.providerBlock(nil) + paymentOrder,
 			Check: func(*terraform.State) error {
-				if n := len(e.billingAsks()); n < 2 || n > 10 {
-					return fmt.Errorf("GetOrderDetail was asked %d times across a 700 ms lag, want 2-10", n)
+				if n := e.billingReads(); n < 2 || n > 10 {
+					return fmt.Errorf("the billing API was asked %d times across a 700 ms lag, want 2-10", n)
 				}
 				return e.checkOrderCount(1)(nil)
 			},
@@ -164,8 +220,8 @@ func TestAccPCOccupancyOrder_paymentNotAsked(t *testing.T) {
 			t.Parallel()
 			e := newTestEnv(t)
 			out := applyThenQuiet(t, e, e.cliProviderBlock(tc.extra)+tc.resource, tc.env...)
-			if asks := e.billingAsks(); len(asks) != 0 {
-				t.Fatalf("GetOrderDetail was asked %d times, want none:\n%s", len(asks), out)
+			if n := e.billingReads(); n != 0 {
+				t.Fatalf("the billing API was asked %d times, want none:\n%s", n, out)
 			}
 			if ws := providerWarnings(out); len(ws) != 0 {
 				t.Fatalf("unexpected warnings %q:\n%s", ws, out)
@@ -174,8 +230,9 @@ func TestAccPCOccupancyOrder_paymentNotAsked(t *testing.T) {
 	}
 }
 
-// TestAccPCOccupancyOrder_hundredOrdersPaymentChecked: the check adds one
-// billing question per order and never a second order.
+// TestAccPCOccupancyOrder_hundredOrdersPaymentChecked: the creates share
+// their billing questions (lists of the orders created about then, which
+// show every order) and never place a second order.
 func TestAccPCOccupancyOrder_hundredOrdersPaymentChecked(t *testing.T) {
 	skipUnlessAcc(t)
 	t.Parallel()
@@ -195,15 +252,13 @@ resource "alicloud_pc_occupancy_order" "test" {
 				if err := e.checkOrderCount(100)(nil); err != nil {
 					return err
 				}
-				asks := e.billingAsks()
-				seen := map[string]int{}
-				for _, id := range asks {
-					seen[id]++
+				if asks := e.billingAsks(); len(asks) != 0 {
+					return fmt.Errorf("GetOrderDetail was asked about %d orders, want none: the lists show every one", len(asks))
 				}
-				if len(seen) != 100 || len(asks) > 200 {
-					return fmt.Errorf("GetOrderDetail asked %d times about %d orders, want every one of the 100, at most twice each", len(asks), len(seen))
+				if n := len(e.requestsFor(client.ActionQueryOrders)); n >= 100 {
+					return fmt.Errorf("%d QueryOrders for 100 orders: the creates did not share them", n)
 				}
-				return nil
+				return e.listedAll()
 			},
 		}},
 	})
@@ -239,6 +294,8 @@ func TestConfirmPayment_warnings(t *testing.T) {
 			[]string{"Occupancy Order Not Paid", "Unpaid", "balance", "check block"}},
 		{"not shown within the bound", func(f *fakealicloud.Server, _ string) { f.SetBillingLag(time.Hour) },
 			[]string{"Occupancy Order Payment Not Confirmed", "did not show it within"}},
+		{"QueryOrders denied", func(f *fakealicloud.Server, _ string) { f.Deny(client.ActionQueryOrders, "Forbidden.RAM") }, nil},
+		{"QueryOrders wants ProductCode", func(f *fakealicloud.Server, _ string) { f.SetQueryOrdersRules(fakealicloud.QueryOrdersRequired) }, nil},
 		{"forbidden", func(f *fakealicloud.Server, _ string) { f.SetBillingMode(fakealicloud.BillingForbidden) },
 			[]string{"Occupancy Order Payment Not Checked", "bss:DescribeOrderDetail", "skip_payment_check"}},
 		{"billing unreachable", func(f *fakealicloud.Server, _ string) { f.Close() },
@@ -248,6 +305,7 @@ func TestConfirmPayment_warnings(t *testing.T) {
 			t.Parallel()
 			e := newTestEnv(t, withPaymentWait(300*time.Millisecond, 100*time.Millisecond))
 			c := e.unitClient(t)
+			sent := time.Now()
 			order, err := c.CreateOccupancyOrder(t.Context(), client.OccupancyOrderInput{PhysicalConnectionID: pcID, AutoPay: true,
 				InstanceChargeType: client.ChargeTypePostPaid, ClientToken: "payment-" + tc.name})
 			if err != nil {
@@ -256,9 +314,11 @@ func TestConfirmPayment_warnings(t *testing.T) {
 			if tc.setup != nil {
 				tc.setup(e.fake, order.OrderID)
 			}
-			r := &pcOccupancyOrderResource{data: &providerData{client: c, region: testRegion, paymentWait: e.opts.PaymentWait, paymentPoll: e.opts.PaymentPoll}}
+			r := &pcOccupancyOrderResource{data: &providerData{client: c, region: testRegion, payments: c.NewPaymentWatcher(),
+				paymentWait: e.opts.PaymentWait, paymentPoll: e.opts.PaymentPoll}}
 			var diags diag.Diagnostics
-			r.confirmPayment(t.Context(), &diags, order.OrderID, client.OccupancyOrderInput{PhysicalConnectionID: pcID, AutoPay: true, ClientToken: "payment-" + tc.name})
+			placed := client.PlacedOrder{ID: order.OrderID, Sent: sent, Answered: time.Now()}
+			r.confirmPayment(t.Context(), &diags, placed, client.OccupancyOrderInput{PhysicalConnectionID: pcID, AutoPay: true, ClientToken: "payment-" + tc.name})
 			if diags.HasError() {
 				t.Fatalf("the payment check returned an error: %v", diags)
 			}
