@@ -24,8 +24,9 @@
 // two orders for one circuit), the rest just exist; the fake's life cycle
 // is on (a paid order turns its circuit Enabled -enable-lag after payment,
 // an Enabled circuit refuses another order); and the provider runs with its
-// defaults: the plan-time circuit check, the payment check (GetOrderDetail)
-// after each auto-paid order and the follow-up of its circuit to Enabled
+// defaults: the plan-time circuit check, the payment check after each
+// auto-paid order (QueryOrders shared by the waiting creates, GetOrderDetail
+// for an order a list leaves out) and the follow-up of its circuit to Enabled
 // (DescribePhysicalConnections, through the process's shared circuit
 // watcher). The lag is 0 by default: the floors have no cloud behind them,
 // and a lag L adds at least L × N ÷ 10 (Terraform's parallelism) of the
@@ -42,7 +43,7 @@
 //     provider processes (rsswrap stands in for each provider and records
 //     wait4's ru_maxrss of the real one; the max over a run's processes is
 //     kept), and for alicloud the requests per order by action
-//     (CreatePhysicalConnectionOccupancyOrder, GetOrderDetail,
+//     (CreatePhysicalConnectionOccupancyOrder, QueryOrders, GetOrderDetail,
 //     DescribePhysicalConnections, and the reads before the first create:
 //     the plan's lookups);
 //   - plan: `terraform plan` of the unchanged configuration of the largest

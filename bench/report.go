@@ -22,7 +22,7 @@ func renderReport(o options, rec *recorder, inits map[string]initCost, machineLi
 		"The fake's life cycle is on: a paid order turns its circuit Enabled %s after payment (-enable-lag; the fake's own default is 1s, but the floors have no cloud behind them, "+
 		"and a lag L adds at least L × N ÷ 10 of the cloud's own time that no provider can remove, 100 s at N = 1000 for 1s, so the comparison with the floor uses none; "+
 		"what is left is the provider's own waiting: its payment check and its poll of the circuit), and an Enabled circuit refuses another order. "+
-		"The provider runs with its defaults: the plan-time circuit check, the payment check (GetOrderDetail) after each auto-paid order, and the follow-up of the paid circuit to Enabled (DescribePhysicalConnections through the process's shared circuit watcher). "+
+		"The provider runs with its defaults: the plan-time circuit check, the payment check after each auto-paid order (QueryOrders, the list of the orders created about then, shared by every waiting create of the process; GetOrderDetail for an order a list leaves out), and the follow-up of the paid circuit to Enabled (DescribePhysicalConnections through the process's shared circuit watcher). "+
 		"Peak RSS is wait4's ru_maxrss of each provider process (a wrapper runs the real provider as its child), the max over the processes Terraform starts during a run; "+
 		"CPU is user+system time summed over them. There are two floors. The bare floor is bench/floorprovider: the plugin framework with one state-only resource of two attributes. "+
 		"The same-schema floor is bench/schemafloor: the alicloud provider block's schema and alicloud_pc_occupancy_order's "+
@@ -85,11 +85,13 @@ func writeTerraformRow(w *strings.Builder, measure string, n int, samples map[ke
 }
 
 // byActionNote lists a measure's requests per order by action, one value
-// per run: the creates, the payment checks, the circuit reads (and of them
-// those before the first create: the plan's lookups), and the rest.
+// per run: the creates, the payment checks (lists and single orders), the
+// circuit reads (and of them those before the first create: the plan's
+// lookups), and the rest.
 func byActionNote(ss []sample) string {
-	note := fmt.Sprintf("%s %s, %s %s, %s %s (before the first create, the plan's lookups: %s)",
+	note := fmt.Sprintf("%s %s, %s %s, %s %s, %s %s (before the first create, the plan's lookups: %s)",
 		actionCreate, listFloats(ss, actionPerOrder(actionCreate), "%.2f"),
+		actionQuery, listFloats(ss, actionPerOrder(actionQuery), "%.2f"),
 		actionDetail, listFloats(ss, actionPerOrder(actionDetail), "%.2f"),
 		actionDescribe, listFloats(ss, actionPerOrder(actionDescribe), "%.2f"),
 		listFloats(ss, func(s sample) float64 { return perOrder(s.planDescribes, s.orders) }, "%.3f"))
@@ -112,7 +114,7 @@ func nonCreatePerOrder(s sample) float64 {
 
 // otherPerOrder is the requests of actions the report does not name.
 func otherPerOrder(s sample) float64 {
-	return perOrder(s.requests-s.byAction[actionCreate]-s.byAction[actionDetail]-s.byAction[actionDescribe], s.orders)
+	return perOrder(s.requests-s.byAction[actionCreate]-s.byAction[actionQuery]-s.byAction[actionDetail]-s.byAction[actionDescribe], s.orders)
 }
 
 // writeStartupRow writes the start-up cost of the three provider binaries,

@@ -38,6 +38,7 @@ type sample struct {
 // The API actions the report counts by name.
 const (
 	actionCreate   = "CreatePhysicalConnectionOccupancyOrder"
+	actionQuery    = "QueryOrders"
 	actionDetail   = "GetOrderDetail"
 	actionDescribe = "DescribePhysicalConnections"
 )

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 )
 
 // ActionGetOrderDetail reads an order from the billing API (BssOpenApi).
@@ -111,40 +110,6 @@ func (c *Client) billingCall(ctx context.Context, action string, query map[strin
 			}
 		}
 		return err
-	}
-}
-
-// AwaitPayment asks for the order until its payment status is final or ctx
-// ends, waiting interval between questions. It returns the last answer (nil
-// when the billing system never showed the order) and: nil when the status
-// is final; ctx's error when ctx ended first after an answer (the last
-// answer stands, for the caller to name); the billing API's error when it
-// failed for good, or when ctx ended before it ever answered.
-func (c *Client) AwaitPayment(ctx context.Context, orderID string, interval time.Duration) (*OrderDetail, error) {
-	var last *OrderDetail
-	answered := false
-	for {
-		d, err := c.GetOrderDetail(ctx, orderID)
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			switch {
-			case err == nil && d.Final():
-				return d, nil
-			case err != nil && !answered:
-				return nil, err // never asked successfully: say why
-			}
-			return last, ctxErr
-		}
-		answered = answered || err == nil
-		if err != nil {
-			return last, err
-		}
-		if d.Final() {
-			return d, nil
-		}
-		last = d
-		if err := c.cfg.Sleep(ctx, interval); err != nil {
-			return last, err
-		}
 	}
 }
 

@@ -96,14 +96,3 @@ func TestGetOrderDetail_successFalseNotApplicableSwitches(t *testing.T) {
 	}
 }
 
-// TestAwaitPayment_lowerCaseCanceledIsFinal: the SDK's spelling ends the
-// wait like the older docs' one.
-func TestAwaitPayment_lowerCaseCanceledIsFinal(t *testing.T) {
-	f := newFixture(t, func(c *Config) { c.BillingEndpoint = c.VPCEndpoint })
-	f.setIntercept(answerBilling(map[string]any{"RequestId": "R-c", "Success": true,
-		"Data": map[string]any{"OrderList": map[string]any{"Order": []map[string]string{{"OrderId": "42", "PaymentStatus": "canceled"}}}}}))
-	d, err := f.client.AwaitPayment(context.Background(), "42", 0)
-	if err != nil || !d.Voided() || len(f.requests(ActionGetOrderDetail)) != 1 {
-		t.Fatalf("got %+v, %v after %d requests; want voided after one", d, err, len(f.requests(ActionGetOrderDetail)))
-	}
-}

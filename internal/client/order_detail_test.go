@@ -6,9 +6,7 @@ import (
 	"net"
 	"net/http"
 	"reflect"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/pcorder/terraform-provider-alicloud/internal/fakealicloud"
 )
@@ -127,30 +125,3 @@ func TestGetOrderDetail_notApplicableSwitchesOnce(t *testing.T) {
 	}
 }
 
-func TestAwaitPayment_stopsAtFinalStatusOrContext(t *testing.T) {
-	f := newFixture(t, func(c *Config) { c.BillingEndpoint = c.VPCEndpoint })
-	o, err := f.client.CreateOccupancyOrder(context.Background(), OccupancyOrderInput{PhysicalConnectionID: testPC, AutoPay: false, InstanceChargeType: ChargeTypePostPaid, ClientToken: "tok-await"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Unpaid: asked until ctx ends (here after the third question); the
-	// last answer comes back with ctx's error.
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var asked atomic.Int64
-	f.client.cfg.OnAttempt = func(_ context.Context, a Attempt) {
-		if a.Action == ActionGetOrderDetail && asked.Add(1) == 3 {
-			cancel()
-		}
-	}
-	d, err := f.client.AwaitPayment(ctx, o.OrderID, time.Second)
-	if !errors.Is(err, context.Canceled) || !d.Unpaid() || asked.Load() != 3 {
-		t.Fatalf("got %+v, %v after %d questions; want Unpaid and ctx's error after 3", d, err, asked.Load())
-	}
-	f.fake.SetPaymentStatus(o.OrderID, PaymentPaid)
-	before := len(f.requests(ActionGetOrderDetail))
-	d, err = f.client.AwaitPayment(context.Background(), o.OrderID, time.Second)
-	if err != nil || !d.Paid() || len(f.requests(ActionGetOrderDetail))-before != 1 {
-		t.Fatalf("got %+v, %v after %d requests; want Paid after one", d, err, len(f.requests(ActionGetOrderDetail))-before)
-	}
-}

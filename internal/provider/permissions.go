@@ -15,4 +15,8 @@ const (
 	// (older pages: bssapi:GetOrderDetail; both are accepted). There is no
 	// bss:DescribeOrder.
 	ramGetOrderDetail = "bss:DescribeOrderDetail"
+	// ramQueryOrders lets the payment check list the orders of a process's
+	// creates at once (the BssOpenApi reference of QueryOrders); without
+	// it each order is asked for alone with GetOrderDetail.
+	ramQueryOrders = "bss:DescribeOrderList"
 )

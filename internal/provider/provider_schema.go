@@ -112,7 +112,8 @@ func providerSchema() schema.Schema {
 			},
 			"skip_payment_check": schema.BoolAttribute{
 				MarkdownDescription: "Whether to skip the payment check after an order with `auto_pay = true` is placed. " +
-					"By default the provider asks the billing API (BssOpenApi `GetOrderDetail`, RAM action `" + ramGetOrderDetail + "`) for up to " + paymentWaitText + " " +
+					"By default the provider asks the billing API (BssOpenApi `QueryOrders`, RAM action `" + ramQueryOrders + "`, shared by the creates of a run; " +
+					"`GetOrderDetail`, RAM action `" + ramGetOrderDetail + "`, for an order it does not list or when it is refused) for up to " + paymentWaitText + " " +
 					"whether the order was paid, and warns when it was voided or is still unpaid; once it is paid, the create follows the circuit until it is `Enabled` (see `skip_circuit_check`). " +
 					"The check never fails an apply and never removes an order from state; without it the circuit is not followed either. " +
 					"Set this to `true` for accounts that may not read billing. When it is not set here, `ALICLOUD_SKIP_PAYMENT_CHECK` (`true` or `false`) is read; the default is `false`.",
