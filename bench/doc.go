@@ -2,7 +2,7 @@
 // Terraform, against three floors: Terraform alone (built-in terraform_data
 // resources), the bare plugin framework (floorprovider, one state-only
 // resource of two attributes) and the same-schema floor (schemafloor:
-// alicloud's provider and resource schema, sending nothing). Its ratios are
+// alicloud's provider and resource schema and identity, sending nothing). Its ratios are
 // alicloud ÷ the same-schema floor. It is a module of its own, so that
 // nothing of it ships with the provider; run it from bench/ (`make bench`
 // in the repository root does, and passes BENCHFLAGS on):

@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -15,6 +16,7 @@ import (
 var (
 	_ resource.Resource              = (*occupancyOrder)(nil)
 	_ resource.ResourceWithConfigure = (*occupancyOrder)(nil)
+	_ resource.ResourceWithIdentity  = (*occupancyOrder)(nil)
 )
 
 // counter numbers the orders of one provider process.
@@ -52,6 +54,18 @@ func (r *occupancyOrder) Schema(ctx context.Context, req resource.SchemaRequest,
 	alicloud.NewPCOccupancyOrderResource().Schema(ctx, req, resp)
 }
 
+// IdentitySchema is alicloud_pc_occupancy_order's, taken from the resource
+// itself.
+func (r *occupancyOrder) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	alicloud.NewPCOccupancyOrderResource().(resource.ResourceWithIdentity).IdentitySchema(ctx, req, resp)
+}
+
+// identity is the resource's identity.
+type identity struct {
+	PhysicalConnectionID types.String `tfsdk:"physical_connection_id"`
+	OrderID              types.String `tfsdk:"order_id"`
+}
+
 func (r *occupancyOrder) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
 	if data, ok := req.ProviderData.(*floorData); ok {
 		r.data = data
@@ -78,10 +92,23 @@ func (r *occupancyOrder) Create(ctx context.Context, req resource.CreateRequest,
 		plan.ClientToken = types.StringValue("floor-token-" + orderID)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, identity{plan.PhysicalConnectionID, plan.OrderID})...)
 }
 
-// Read is state-only, and leaves the state as it is.
-func (r *occupancyOrder) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+// Read is state-only, and leaves the state as it is. A resource with an
+// identity must return one: a CLI before Terraform 1.12 sends none, so it is
+// set from the two attributes that make it.
+func (r *occupancyOrder) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if resp.Identity == nil || !resp.Identity.Raw.IsFullyNull() {
+		return
+	}
+	var id identity
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("physical_connection_id"), &id.PhysicalConnectionID)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("order_id"), &id.OrderID)...)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, id)...)
+	}
+}
 
 // Update is state-only: every argument but the timeouts forces a new order.
 func (r *occupancyOrder) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -91,6 +118,7 @@ func (r *occupancyOrder) Update(ctx context.Context, req resource.UpdateRequest,
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, identity{plan.PhysicalConnectionID, plan.OrderID})...)
 }
 
 // Delete is state-only: the framework removes the resource from state.

@@ -162,16 +162,22 @@ func (r *pcOccupancyOrderResource) Create(ctx context.Context, req resource.Crea
 }
 
 // Read is state-only: the API has no call that reads an order back, and the
-// order cannot change outside Terraform in a way this resource tracks.
+// order cannot change outside Terraform in a way this resource tracks. The
+// framework starts the new state from the old, so nothing is decoded but
+// what a missing identity needs: states written before identity existed,
+// and CLIs that keep none (before Terraform 1.12), come without one, and
+// gain it here from the two attributes that make it.
 func (r *pcOccupancyOrderResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state pcOccupancyOrderModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Identity == nil || !resp.Identity.Raw.IsFullyNull() {
+		return
+	}
+	var pcID, orderID types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("physical_connection_id"), &pcID)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("order_id"), &orderID)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	// States written before identity existed gain it here, from state alone.
-	setIdentity(ctx, resp.Identity, &resp.Diagnostics, state.PhysicalConnectionID, state.OrderID)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, pcID, orderID)
 }
 
 // Update is state-only. Every argument forces a new order, so the only
