@@ -23,7 +23,7 @@ type CircuitWatcher struct {
 // NewCircuitWatcher returns a watcher. Share one per provider process.
 func (c *Client) NewCircuitWatcher() *CircuitWatcher {
 	w := &CircuitWatcher{total: -1}
-	w.rounds = newRounds(c, func(ctx context.Context, ids []string) (map[string]PhysicalConnection, error) {
+	w.rounds = newRounds(c, circuitGather, func(ctx context.Context, ids []string) (map[string]PhysicalConnection, error) {
 		w.mu.Lock()
 		total := w.total
 		w.mu.Unlock()
@@ -37,6 +37,11 @@ func (c *Client) NewCircuitWatcher() *CircuitWatcher {
 	}, nil)
 	return w
 }
+
+// circuitGather is the circuit watcher's gather time (rounds.go). Its
+// waiters come in clumps, every create that a payment round has just
+// answered at once, so a short one catches them.
+const circuitGather = 25 * time.Millisecond
 
 // DefaultCircuitPoll is AwaitStatus's poll interval when it is given none.
 const DefaultCircuitPoll = 5 * time.Second

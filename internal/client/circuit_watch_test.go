@@ -89,7 +89,7 @@ func TestCircuitWatcher_sharedRounds(t *testing.T) {
 }
 
 // TestCircuitWatcher_newWaiterRound: a new waiter gets a round at once when
-// none ran within its poll interval, and otherwise within firstRoundWait,
+// none ran within its poll interval, and otherwise within circuitGather,
 // not a whole poll; each round asks about every waiting circuit.
 func TestCircuitWatcher_newWaiterRound(t *testing.T) {
 	clock := newManualClock()
@@ -112,9 +112,9 @@ func TestCircuitWatcher_newWaiterRound(t *testing.T) {
 	}
 	clock.awaitSleeper()
 	if n := len(f.requests(ActionDescribePhysicalConnections)); n != 2 {
-		t.Fatalf("%d requests; a new waiter's round started before firstRoundWait", n)
+		t.Fatalf("%d requests; a new waiter's round started before circuitGather", n)
 	}
-	clock.advance(firstRoundWait) // c is due: the round asks for all three
+	clock.advance(circuitGather) // c is due: the round asks for all three
 	afterRound(f, clock, 3)
 	if got := filterValues(t, f.requests(ActionDescribePhysicalConnections)[2]); len(got) != 3 {
 		t.Fatalf("round 3 asked for %v, want all three", got)

@@ -49,6 +49,11 @@ func (c *Client) QueryOrders(ctx context.Context, from, to time.Time, pageNum in
 	return l.Orders, l.TotalCount, err
 }
 
+// paymentGather is the payment watcher's gather time (rounds.go): about
+// three creates end within it at the 30 a second that Terraform's ten
+// parallel operations reach on two cores.
+const paymentGather = 100 * time.Millisecond
+
 // PlacedOrder is an order to wait for: its ID, and when its create was sent
 // and answered, between which the billing system dates it.
 type PlacedOrder struct {
@@ -81,7 +86,7 @@ type PaymentWatcher struct {
 // NewPaymentWatcher returns a watcher. Share one per provider process.
 func (c *Client) NewPaymentWatcher() *PaymentWatcher {
 	w := &PaymentWatcher{c: c, alone: map[string]bool{}}
-	w.rounds = newRounds(c, w.read, refusedForGood)
+	w.rounds = newRounds(c, paymentGather, w.read, refusedForGood)
 	return w
 }
 
