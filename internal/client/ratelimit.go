@@ -23,18 +23,25 @@ import (
 // limiter is read and set only at the injected clock's times.
 //
 // This file's own part is the controller that sets the limiter's rate:
-// AWS's CUBIC, with AWS's constants. A throttle sets the rate to rateBeta
+// AWS's CUBIC, with AWS's rateBeta. A throttle sets the rate to rateBeta
 // times the rate actually sent (measured, not guessed); after it the rate
 // follows
 //
-//	rate(t) = rateScale·(t − K)³ + Wmax,  K = ∛(Wmax·(1 − rateBeta) / rateScale)
+//	rate(t) = rateScale·(t − K)³ + Wmax,  K = ∛(Wmax·(1 − β) / rateScale)
 //
-// (t the time since the throttle, Wmax the rate it came at), which flattens
+// (t the time since the throttle, Wmax the rate it came at, β its decrease:
+// rateBeta, or rateBeta^n in a streak, below), which flattens
 // near the rate last refused before probing beyond it, never above twice
-// the measured rate. It differs from AWS's in three ways:
+// the measured rate. It differs from AWS's in four ways:
 //   - A throttle lowers the rate only if rateBeta times the rate its request
 //     was sent at is below the current rate, so that the throttles of ten
-//     requests sent together cut it once, not by 0.7^10.
+//     requests sent together cut it once, not by 0.7^10. The n-th decrease
+//     in a row with no other answer between cuts by rateBeta^n: when several
+//     processes share the API's limit, the requests sent at a lowered rate
+//     keep being refused until all of them have slowed down.
+//   - rateScale is 2, not AWS's 0.4: at a few requests per second, 0.4 takes
+//     about 5 s to double the rate, so the share that a finished process
+//     leaves goes unused (make bench's fleet).
 //   - The measured rate counts requests as sent, and before its first
 //     rateWindow closes it is the requests so far over at least
 //     rateOnsetWindow (AWS's is zero then, and starts at its floor).
@@ -52,8 +59,9 @@ import (
 const (
 	// rateBeta is the multiplicative decrease on a throttle.
 	rateBeta = 0.7
-	// rateScale is the cubic's scale constant C, in requests/s per s³.
-	rateScale = 0.4
+	// rateScale is the cubic's scale constant C, in requests/s per s³
+	// (AWS's is 0.4; see above).
+	rateScale = 2.0
 	// rateMin is the floor of the rate, in requests per second: the
 	// limiter slows calls down but never stalls them.
 	rateMin = 0.5
@@ -104,10 +112,12 @@ type rateLimiter struct {
 	// Each switch on starts a new, full one; nil while off.
 	bucket *rate.Limiter
 
-	// The cubic: the rate of the last throttle, its time, and K.
+	// The cubic: the rate of the last throttle, its time, and K; streak
+	// counts the decreases since the last answer that was not a throttle.
 	lastMax      float64
 	lastThrottle time.Time
 	k            float64
+	streak       int
 
 	// The measured rate of sends: an exponentially smoothed rate of
 	// rateWindow buckets, and the bucket being counted.
@@ -222,9 +232,10 @@ func (l *rateLimiter) peek() time.Duration {
 
 // onThrottle is told about a throttled answer to a request sent under p.
 // The first throttle switches the limiter on at rateBeta times the measured
-// rate. After that, a throttle lowers the rate to rateBeta times the rate
-// the request was sent at (or the measured rate, if lower) unless the rate
-// is already lower: then the throttle was accounted for.
+// rate. After that, a throttle lowers the rate to rateBeta^n times the rate
+// the request was sent at (or the measured rate, if lower), n the decreases
+// since the last answer that was not a throttle, unless rateBeta times that
+// rate is not below the current one: then the throttle was accounted for.
 func (l *rateLimiter) onThrottle(p permit) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -243,16 +254,20 @@ func (l *rateLimiter) onThrottle(p permit) {
 		l.bucket = rate.NewLimiter(0, 1) // full; setFill gives it its rate
 		l.enabled.Store(true)
 		l.gen.Add(1)
+		l.streak = 0
 	}
+	l.streak++
+	beta := math.Pow(rateBeta, float64(l.streak))
 	l.lastMax = achieved
 	l.lastThrottle = now
-	l.k = math.Cbrt(achieved * (1 - rateBeta) / rateScale)
-	l.setFill(now, rateBeta*achieved)
+	l.k = math.Cbrt(achieved * (1 - beta) / rateScale)
+	l.setFill(now, beta*achieved)
 }
 
 // onSuccess is told about any answer from the API that is not a throttle
-// (an error answer included: it was not refused for its rate). While the
-// limiter is on, it moves the rate along the cubic, never above twice the
+// (an error answer included: it was not refused for its rate): it ends a
+// streak of decreases. While the limiter is on, it moves the rate along the
+// cubic, never above twice the
 // measured rate, so that a client does not grant itself a rate it never
 // tried.
 func (l *rateLimiter) onSuccess() {
@@ -266,6 +281,7 @@ func (l *rateLimiter) onSuccess() {
 	}
 	now := l.now()
 	l.measure(now)
+	l.streak = 0
 	dt := now.Sub(l.lastThrottle).Seconds()
 	x := dt - l.k
 	r := rateScale*x*x*x + l.lastMax

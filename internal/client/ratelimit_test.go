@@ -202,7 +202,8 @@ func TestRateLimiter_throttlesAtAnOlderRateCountOnce(t *testing.T) {
 
 	// Two requests sent at the lowered rate; the first one's throttle
 	// lowers it again (from that rate: the measured one is still higher),
-	// the second one's says nothing new.
+	// by rateBeta² as the second decrease in a row; the second one's says
+	// nothing new.
 	var atFirst []permit
 	for range 2 {
 		p, err := l.wait(context.Background(), (&summingSleeper{}).sleep, 0)
@@ -215,8 +216,23 @@ func TestRateLimiter_throttlesAtAnOlderRateCountOnce(t *testing.T) {
 		l.onThrottle(p)
 	}
 	second, _ := rates(l)
-	if !near(second, rateBeta*first) {
-		t.Fatalf("throttles at the lowered rate: rate %.3f/s, want %.3f/s", second, rateBeta*first)
+	if !near(second, rateBeta*rateBeta*first) {
+		t.Fatalf("throttles at the lowered rate: rate %.3f/s, want %.3f/s", second, rateBeta*rateBeta*first)
+	}
+
+	// An answer that is not a throttle ends the streak: the next decrease
+	// is by rateBeta again, from the rate its request was sent at.
+	if _, err := l.wait(context.Background(), (&summingSleeper{}).sleep, 0); err != nil {
+		t.Fatal(err)
+	}
+	l.onSuccess()
+	p, err := l.wait(context.Background(), (&summingSleeper{}).sleep, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.onThrottle(p)
+	if third, _ := rates(l); !near(third, rateBeta*p.rate) {
+		t.Fatalf("a throttle after an answer: rate %.3f/s, want %.3f/s (rateBeta × %.3f/s)", third, rateBeta*p.rate, p.rate)
 	}
 }
 
