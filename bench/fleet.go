@@ -161,12 +161,13 @@ func writeFleetRows(w *strings.Builder, o options, rec *recorder) {
 			for i, run := range runs {
 				var ps []string
 				for _, s := range run.procs {
-					ps = append(ps, fmt.Sprintf("%.2f s, %d throttled, %.2f/%.2f/%.2f",
-						s.elapsed.Seconds(), s.throttled, actionPerOrder(actionCreate)(s), actionPerOrder(actionDetail)(s), actionPerOrder(actionDescribe)(s)))
+					ps = append(ps, fmt.Sprintf("%.2f s, %d throttled, %.2f/%.2f/%.2f/%.2f",
+						s.elapsed.Seconds(), s.throttled, actionPerOrder(actionCreate)(s), actionPerOrder(actionQuery)(s),
+						actionPerOrder(actionDetail)(s), actionPerOrder(actionDescribe)(s)))
 				}
 				per = append(per, fmt.Sprintf("run %d: %s", i+1, strings.Join(ps, "; ")))
 			}
-			notes = append(notes, "process by process (wall time, throttled requests, creates/GetOrderDetail/DescribePhysicalConnections per order): "+strings.Join(per, " | "))
+			notes = append(notes, "process by process (wall time, throttled requests, creates/QueryOrders/GetOrderDetail/DescribePhysicalConnections per order): "+strings.Join(per, " | "))
 		}
 		fmt.Fprintf(w, "| %s | %d | – | – | %s ((N − burst) ÷ rate) | %s | %s | – / – / %s | %s |\n",
 			label, n, formatSeconds(floor), elapsedCell(whole), formatRatio(medianDuration(whole, createPhaseOf), floor),
