@@ -99,13 +99,19 @@ func refusedForGood(err error) bool {
 	return errors.As(err, &apiErr) || errors.As(err, &reqErr) && reqErr.Kind != KindStopped
 }
 
+// DefaultPaymentPoll is AwaitPayment's poll interval when it is given none.
+const DefaultPaymentPoll = 2 * time.Second
+
 // AwaitPayment waits for the order until its payment status is final or ctx
-// ends, asking at least every poll (> 0), with Client.AwaitPayment's
-// results: the last answer (nil when the billing system never showed the
-// order) and nil when the status is final; ctx's error when ctx ended first
-// after an answer; the billing API's error when it failed for good, or when
-// ctx ended before it ever answered.
+// ends, asking at least every poll (DefaultPaymentPoll when poll <= 0). It
+// returns the last answer (nil when the billing system never showed the
+// order) and: nil when the status is final; ctx's error when ctx ended
+// first after an answer; the billing API's error when it failed for good,
+// or when ctx ended before it ever answered.
 func (w *PaymentWatcher) AwaitPayment(ctx context.Context, o PlacedOrder, poll time.Duration) (*OrderDetail, error) {
+	if poll <= 0 {
+		poll = DefaultPaymentPoll
+	}
 	d, shown, failed, err := w.await(ctx, o, poll, func(d OrderDetail) bool { return d.Final() })
 	var last *OrderDetail
 	if shown {
