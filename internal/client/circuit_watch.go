@@ -55,13 +55,13 @@ func (w *CircuitWatcher) AwaitStatus(ctx context.Context, id, want string, poll 
 	if poll <= 0 {
 		poll = DefaultCircuitPoll
 	}
-	pc, shown, failed, err := w.await(ctx, id, poll, func(pc PhysicalConnection) bool { return strings.EqualFold(pc.Status, want) })
+	s, err := w.await(ctx, id, poll, func(pc PhysicalConnection) bool { return strings.EqualFold(pc.Status, want) })
 	var seen *PhysicalConnection
-	if shown {
-		seen = &pc
+	if s.shown {
+		seen = &s.v
 	}
-	if err != nil && failed != nil {
-		return seen, fmt.Errorf("%w; the last look at circuit %s failed: %w", err, id, failed)
+	if err != nil && s.failed != nil {
+		return seen, fmt.Errorf("%w; the last look at circuit %s failed: %w", err, id, s.failed)
 	}
 	return seen, err
 }

@@ -112,28 +112,28 @@ func (w *PaymentWatcher) AwaitPayment(ctx context.Context, o PlacedOrder, poll t
 	if poll <= 0 {
 		poll = DefaultPaymentPoll
 	}
-	d, shown, failed, err := w.await(ctx, o, poll, func(d OrderDetail) bool { return d.Final() })
+	s, err := w.await(ctx, o, poll, func(d OrderDetail) bool { return d.Final() })
 	var last *OrderDetail
-	if shown {
-		last = &d
+	if s.shown {
+		last = &s.v
 	}
 	switch {
-	case err == nil:
-		return last, nil
-	case errors.Is(failed, ErrUnanswered) && !shown:
+	case err == nil || s.answered || s.failed == nil:
+		return last, err // done, or ctx ended after an answer
+	case err == s.failed:
+		return last, err // refused for good
+	case errors.Is(s.failed, ErrUnanswered):
 		return nil, &RequestError{Action: "the payment check", Kind: KindStopped, Endpoint: w.c.billingEndpoint(),
 			Msg: "stopped before the billing API answered: " + err.Error(), Cause: err}
-	case failed != nil && (failed == err || !shown):
-		return last, failed
 	}
-	return last, err
+	return nil, s.failed // ctx ended before any answer: say why
 }
 
 // read is a round: the list for the orders it may answer, then each other
 // order alone.
 func (w *PaymentWatcher) read(ctx context.Context, orders []PlacedOrder) (map[PlacedOrder]OrderDetail, error) {
 	found := make(map[PlacedOrder]OrderDetail, len(orders))
-	var listed, alone []PlacedOrder
+	var listed, alone, missed []PlacedOrder
 	w.mu.Lock()
 	for _, o := range orders {
 		if w.noList || w.alone[o.ID] {
@@ -144,31 +144,47 @@ func (w *PaymentWatcher) read(ctx context.Context, orders []PlacedOrder) (map[Pl
 	}
 	w.mu.Unlock()
 	if len(listed) > 0 {
-		missed, err := w.list(ctx, listed, found)
+		m, err := w.list(ctx, listed, found)
 		w.mu.Lock()
 		switch {
 		case err != nil && ctx.Err() == nil && refusedForGood(err):
-			w.noList, missed = true, listed
+			w.noList = true
+			alone = append(alone, listed...)
 		case err != nil:
 			w.mu.Unlock()
 			return found, err
-		}
-		for _, o := range missed {
-			w.alone[o.ID] = true
+		default:
+			missed = m
+			for _, o := range missed {
+				w.alone[o.ID] = true
+			}
 		}
 		w.mu.Unlock()
-		alone = append(alone, missed...)
 	}
-	for _, o := range alone {
+	if err := w.askAlone(ctx, alone, found); err != nil {
+		return found, err
+	}
+	if err := w.askAlone(ctx, missed, found); err != nil && ctx.Err() == nil {
+		return found, err
+	}
+	// The list answered without them: if ctx ended before GetOrderDetail
+	// did, that answer stands.
+	return found, nil
+}
+
+// askAlone asks GetOrderDetail about each order, one at a time, and puts
+// what it shows in found.
+func (w *PaymentWatcher) askAlone(ctx context.Context, orders []PlacedOrder, found map[PlacedOrder]OrderDetail) error {
+	for _, o := range orders {
 		d, err := w.c.GetOrderDetail(ctx, o.ID)
 		if err != nil {
-			return found, err
+			return err
 		}
 		if d != nil {
 			found[o] = *d
 		}
 	}
-	return found, nil
+	return nil
 }
 
 // list pages through the orders created around every order of orders,

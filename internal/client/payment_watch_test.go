@@ -215,3 +215,30 @@ func TestPaymentWatcher_lowerCaseCanceledIsFinal(t *testing.T) {
 		t.Fatalf("got %+v, %v after %d requests; want voided after one", d, err, len(f.requests(ActionQueryOrders)))
 	}
 }
+
+// TestPaymentWatcher_listAnswerStands: when ctx ends while GetOrderDetail
+// asks about an order the list did not show, the list's answer stands: the
+// billing system did not show the order (ctx's error), rather than "could
+// not be asked".
+func TestPaymentWatcher_listAnswerStands(t *testing.T) {
+	f := billingFixture(t)
+	o := placeOrders(t, f, 1)[0]
+	o.Sent, o.Answered = o.Sent.Add(time.Hour), o.Answered.Add(time.Hour) // the list misses it
+	f.setIntercept(func(_ http.ResponseWriter, r *http.Request, action string, _ url.Values) bool {
+		if action != ActionGetOrderDetail {
+			return false
+		}
+		<-r.Context().Done() // held until the client gives up
+		return true
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	d, err := f.client.NewPaymentWatcher().AwaitPayment(ctx, o, time.Second)
+	var reqErr *RequestError
+	if d != nil || !errors.Is(err, context.DeadlineExceeded) || errors.As(err, &reqErr) {
+		t.Fatalf("got %+v, %v; want no order and ctx's error alone", d, err)
+	}
+	if q, g := len(f.requests(ActionQueryOrders)), len(f.requests(ActionGetOrderDetail)); q != 1 || g < 1 {
+		t.Fatalf("%d QueryOrders and %d GetOrderDetail, want 1 and at least 1", q, g)
+	}
+}

@@ -28,7 +28,8 @@ import (
 //
 // A round runs under context.WithoutCancel of the waiter willing to wait
 // longest, bounded by that waiter's deadline, and is cancelled when every
-// waiter has gone.
+// waiter has gone; the last one to go takes the outcome of the round it
+// cancelled, which may hold an answer.
 type rounds[K comparable, V any] struct {
 	now   func() time.Time
 	sleep Sleeper
@@ -54,6 +55,7 @@ type rounds[K comparable, V any] struct {
 	wake    context.CancelFunc // ends the runner's sleep; nil when awake
 	wakeAt  time.Time
 	cancel  context.CancelFunc // ends the round in flight; nil when none
+	ended   chan struct{}      // closed when the round in flight has ended
 }
 
 // waiter is one await call.
@@ -63,10 +65,16 @@ type waiter[K comparable, V any] struct {
 	poll   time.Duration
 	due    time.Time     // when it next needs a round
 	update chan struct{} // signalled after each round that asked for it
-	seen    V
-	shown   bool  // seen holds a value
-	err     error // the last round's failure, nil after a success
-	pending bool  // a round that asks for it is in flight
+	seen    sight[V]
+	pending bool // a round that asks for it is in flight
+}
+
+// sight is what a waiter has seen.
+type sight[V any] struct {
+	v        V
+	shown    bool  // v holds a value
+	answered bool  // some round that asked for it did not fail
+	failed   error // the last round's failure, nil after a success
 }
 
 // ErrUnanswered is the failure of a wait that ended while the read that
@@ -78,12 +86,11 @@ func newRounds[K comparable, V any](c *Client, gather time.Duration, read func(c
 }
 
 // await waits until done holds for the value read for key, asking at least
-// every poll (> 0). It returns the last value seen and whether there was
-// one; err is nil when done held, the round's failure when fatal said it is
-// for good, and otherwise ctx's error, with the last round's failure (nil
-// after a success; ErrUnanswered while a round for it was in flight) in
-// failed.
-func (r *rounds[K, V]) await(ctx context.Context, key K, poll time.Duration, done func(V) bool) (v V, shown bool, failed, err error) {
+// every poll (> 0). It returns what it saw, and nil when done held, the
+// round's failure when fatal said it is for good, and otherwise ctx's error;
+// then the sight's failed is the last round's failure (nil after a success;
+// ErrUnanswered while a round for it was in flight).
+func (r *rounds[K, V]) await(ctx context.Context, key K, poll time.Duration, done func(V) bool) (sight[V], error) {
 	me := &waiter[K, V]{ctx: ctx, key: key, poll: poll, update: make(chan struct{}, 1)}
 	r.mu.Lock()
 	now := r.now()
@@ -111,22 +118,34 @@ func (r *rounds[K, V]) await(ctx context.Context, key K, poll time.Duration, don
 		case <-ctx.Done():
 			r.mu.Lock()
 			r.leave(me)
-			v, shown, failed := me.seen, me.shown, me.err
-			if me.pending && failed == nil {
-				failed = ErrUnanswered
+			if me.pending && len(r.waiters) == 0 {
+				// The last waiter's leaving ends its round at once: take its
+				// outcome, which may be an answer.
+				ended := r.ended
+				r.mu.Unlock()
+				<-ended
+				r.mu.Lock()
+			}
+			seen := me.seen
+			if me.pending && seen.failed == nil {
+				seen.failed = ErrUnanswered
 			}
 			r.mu.Unlock()
-			return v, shown, failed, ctx.Err()
+			return seen, ctx.Err()
 		case <-me.update:
 			r.mu.Lock()
-			v, shown, failed := me.seen, me.shown, me.err
-			end := failed == nil && shown && done(v) || failed != nil && r.fatal != nil && r.fatal(failed)
+			seen := me.seen
+			fatal := seen.failed != nil && r.fatal != nil && r.fatal(seen.failed)
+			end := seen.failed == nil && seen.shown && done(seen.v) || fatal
 			if end {
 				r.leave(me)
 			}
 			r.mu.Unlock()
-			if end {
-				return v, shown, failed, failed
+			switch {
+			case fatal:
+				return seen, seen.failed
+			case end:
+				return seen, nil
 			}
 		}
 	}
@@ -190,7 +209,8 @@ func (r *rounds[K, V]) run() {
 			}
 		}
 		ctx, cancel := sharedContext(lead.ctx)
-		r.last, r.cancel = now, cancel
+		ended := make(chan struct{})
+		r.last, r.cancel, r.ended = now, cancel, ended
 		r.mu.Unlock()
 
 		found, err := r.read(ctx, keys)
@@ -201,15 +221,18 @@ func (r *rounds[K, V]) run() {
 		for _, me := range round {
 			me.due, me.pending = now.Add(me.poll), false
 			if v, ok := found[me.key]; ok {
-				me.seen, me.shown, me.err = v, true, nil
+				me.seen = sight[V]{v: v, shown: true, answered: true}
 			} else {
-				me.err = err // nil: not found this round; the last value stands
+				// Not found this round: the last value stands.
+				me.seen.failed = err
+				me.seen.answered = me.seen.answered || err == nil
 			}
 			select {
 			case me.update <- struct{}{}:
 			default:
 			}
 		}
+		close(ended)
 		r.mu.Unlock()
 	}
 }
