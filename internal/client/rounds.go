@@ -60,11 +60,11 @@ type rounds[K comparable, V any] struct {
 
 // waiter is one await call.
 type waiter[K comparable, V any] struct {
-	ctx    context.Context
-	key    K
-	poll   time.Duration
-	due    time.Time     // when it next needs a round
-	update chan struct{} // signalled after each round that asked for it
+	ctx     context.Context
+	key     K
+	poll    time.Duration
+	due     time.Time     // when it next needs a round
+	update  chan struct{} // signalled after each round that asked for it
 	seen    sight[V]
 	pending bool // a round that asks for it is in flight
 }
