@@ -95,4 +95,3 @@ func TestGetOrderDetail_successFalseNotApplicableSwitches(t *testing.T) {
 		t.Fatalf("got %+v, %v at %s after %d requests; want nil from the international site after 2", d, err, f.client.billingEndpoint(), n.Load())
 	}
 }
-

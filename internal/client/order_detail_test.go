@@ -124,4 +124,3 @@ func TestGetOrderDetail_notApplicableSwitchesOnce(t *testing.T) {
 		t.Fatalf("err = %v, want the NotApplicable answer", err)
 	}
 }
-
