@@ -32,7 +32,15 @@ import (
 // (t the time since the throttle, Wmax the rate it came at, β its decrease:
 // rateBeta, or rateBeta^n in a streak, below), which flattens
 // near the rate last refused before probing beyond it, never above twice
-// the measured rate. It differs from AWS's in four ways:
+// the measured rate. It differs from AWS's in five ways:
+//   - While off, a process starts as TCP's slow start does: at most
+//     rateStartWindow requests await an answer, and each answer that is not
+//     a throttle lets one more go (the window doubles every round trip),
+//     until the window is wider than rateOpenWindow, or the first throttle
+//     hands over to the rate; either opens it for good. A process that
+//     starts after others have used up the API's limit then has two
+//     requests refused, not all of Terraform's parallel creates (make
+//     bench's fleet). AWS sends at once whatever is asked of it.
 //   - A throttle lowers the rate only if rateBeta times the rate its request
 //     was sent at is below the current rate, so that the throttles of ten
 //     requests sent together cut it once, not by 0.7^10. The n-th decrease
@@ -52,9 +60,10 @@ import (
 //
 // A retry's backoff (a server's Retry-After included) and the rate are one
 // wait, the longer of the two. Until the first throttle the limiter is off
-// (no rate.Limiter at all: wait is a few atomic operations, and neither it
-// nor onSuccess allocates); after rateQuietOff without a throttle, once
-// the curve is back above Wmax, it switches off again.
+// (no rate.Limiter at all: once the start-up window is open, wait is a few
+// atomic operations, and neither it nor onSuccess allocates); after
+// rateQuietOff without a throttle, once the curve is back above Wmax, it
+// switches off again, with its window open.
 
 const (
 	// rateBeta is the multiplicative decrease on a throttle.
@@ -80,6 +89,12 @@ const (
 	rateQueueAhead = 4
 	// rateStep is the longest sleep of a caller further back.
 	rateStep = 100 * time.Millisecond
+	// rateStartWindow is the start-up window: how many requests may await
+	// their answers before the first answer has come back.
+	rateStartWindow = 2
+	// rateOpenWindow is the window past which start-up ends: more than
+	// Terraform's parallelism (10) and most -parallelism settings.
+	rateOpenWindow = 64
 	// rateOffBatch is how many requests are counted, while off, before they
 	// are added to the measured rate under the lock, with one clock read:
 	// on some machines the clock costs more than the rest of the fast path.
@@ -92,6 +107,9 @@ const (
 type permit struct {
 	gen  uint64
 	rate float64
+	// window tells that the request holds a place in the start-up window,
+	// to be given back with its answer (or its failure to get one).
+	window bool
 }
 
 // rateLimiter is the adaptive send rate one Client shares between all of
@@ -99,15 +117,21 @@ type permit struct {
 type rateLimiter struct {
 	now func() time.Time
 
-	// enabled and gen are read without the lock on the fast path; both
-	// change only under mu. While off, sends are counted in pending and
-	// measured in batches; started tells whether the first one was.
+	// enabled, gen and open are read without the lock on the fast path;
+	// they change only under mu. While off, sends are counted in pending
+	// and, once the start-up window is open, measured in batches.
 	enabled atomic.Bool
 	gen     atomic.Uint64
+	open    atomic.Bool
 	pending atomic.Int64
-	started atomic.Bool
 
 	mu sync.Mutex
+	// The start-up window, until open: the requests that may await an
+	// answer, those that do, and a channel closed (and dropped) when one
+	// of them is answered or the window opens, for the callers waiting.
+	window   int
+	inFlight int
+	freed    chan struct{}
 	// bucket spaces the requests while on: burst 1, at the adaptive rate.
 	// Each switch on starts a new, full one; nil while off.
 	bucket *rate.Limiter
@@ -133,7 +157,7 @@ func newRateLimiter(clock func() time.Time) *rateLimiter {
 	if clock == nil {
 		clock = time.Now
 	}
-	return &rateLimiter{now: clock}
+	return &rateLimiter{now: clock, window: rateStartWindow}
 }
 
 // wait waits, through sleep, until both atLeast has passed (the retry
@@ -154,7 +178,10 @@ func (l *rateLimiter) wait(ctx context.Context, sleep Sleeper, atLeast time.Dura
 	// then moves gen, so a permit of the fast path is never taken for one
 	// of the limiter's own.
 	if gen := l.gen.Load(); !l.enabled.Load() {
-		if l.pending.Add(1) >= rateOffBatch || !l.started.Load() {
+		if !l.open.Load() {
+			return l.waitWindow(ctx, sleep)
+		}
+		if l.pending.Add(1) >= rateOffBatch {
 			l.mu.Lock()
 			l.measure(l.now())
 			l.mu.Unlock()
@@ -215,6 +242,82 @@ func (l *rateLimiter) wait(ctx context.Context, sleep Sleeper, atLeast time.Dura
 	return p, nil
 }
 
+// waitWindow is wait while off and the start-up window is not open: it
+// waits for a place in the window (or for ctx to end, with ctx's error),
+// takes it, and counts the send at once.
+func (l *rateLimiter) waitWindow(ctx context.Context, sleep Sleeper) (permit, error) {
+	for {
+		l.mu.Lock()
+		if l.enabled.Load() || l.open.Load() { // a throttle, or answers enough, since
+			l.mu.Unlock()
+			return l.wait(ctx, sleep, 0)
+		}
+		if l.inFlight < l.window {
+			l.inFlight++
+			l.pending.Add(1)
+			l.measure(l.now())
+			p := permit{gen: l.gen.Load(), window: true}
+			l.mu.Unlock()
+			return p, nil
+		}
+		if l.freed == nil {
+			l.freed = make(chan struct{})
+		}
+		freed := l.freed
+		l.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return permit{}, ctx.Err()
+		case <-freed:
+		}
+	}
+}
+
+// release gives back p's place in the start-up window; an answer that was
+// not a throttle (answered) widens the window by one, as an acknowledgement
+// widens TCP's in slow start. The caller holds mu.
+func (l *rateLimiter) release(p permit, answered bool) {
+	if !p.window {
+		return
+	}
+	l.inFlight--
+	if answered && !l.open.Load() {
+		l.window++
+		if l.window > rateOpenWindow {
+			l.openWindow()
+			return
+		}
+	}
+	l.wake()
+}
+
+// openWindow ends start-up for good. The caller holds mu.
+func (l *rateLimiter) openWindow() {
+	l.open.Store(true)
+	l.wake()
+}
+
+// wake lets the callers waiting for the start-up window look again. The
+// caller holds mu.
+func (l *rateLimiter) wake() {
+	if l.freed != nil {
+		close(l.freed)
+		l.freed = nil
+	}
+}
+
+// onNoAnswer is told that a request sent under p got no answer (the
+// connection failed, or the attempt timed out): it frees p's place in the
+// start-up window and says nothing about the rate.
+func (l *rateLimiter) onNoAnswer(p permit) {
+	if !p.window {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.release(p, false)
+}
+
 // peek is how long until the token the next caller would take comes due:
 // the bucket's missing part of one token at its rate.
 func (l *rateLimiter) peek() time.Duration {
@@ -232,13 +335,14 @@ func (l *rateLimiter) peek() time.Duration {
 
 // onThrottle is told about a throttled answer to a request sent under p.
 // The first throttle switches the limiter on at rateBeta times the measured
-// rate. After that, a throttle lowers the rate to rateBeta^n times the rate
+// rate and opens the start-up window. After that, a throttle lowers the rate to rateBeta^n times the rate
 // the request was sent at (or the measured rate, if lower), n the decreases
 // since the last answer that was not a throttle, unless rateBeta times that
 // rate is not below the current one: then the throttle was accounted for.
 func (l *rateLimiter) onThrottle(p permit) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.release(p, false)
 	now := l.now()
 	l.measure(now)
 	if p.gen != l.gen.Load() {
@@ -255,6 +359,7 @@ func (l *rateLimiter) onThrottle(p permit) {
 		l.enabled.Store(true)
 		l.gen.Add(1)
 		l.streak = 0
+		l.openWindow() // the rate takes over from the window
 	}
 	l.streak++
 	beta := math.Pow(rateBeta, float64(l.streak))
@@ -266,16 +371,17 @@ func (l *rateLimiter) onThrottle(p permit) {
 
 // onSuccess is told about any answer from the API that is not a throttle
 // (an error answer included: it was not refused for its rate): it ends a
-// streak of decreases. While the limiter is on, it moves the rate along the
-// cubic, never above twice the
+// streak of decreases and, during start-up, widens the window. While the
+// limiter is on, it moves the rate along the cubic, never above twice the
 // measured rate, so that a client does not grant itself a rate it never
 // tried.
-func (l *rateLimiter) onSuccess() {
-	if !l.enabled.Load() {
+func (l *rateLimiter) onSuccess(p permit) {
+	if !p.window && !l.enabled.Load() {
 		return
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.release(p, true)
 	if !l.enabled.Load() {
 		return
 	}
@@ -305,7 +411,6 @@ func (l *rateLimiter) setFill(now time.Time, r float64) {
 func (l *rateLimiter) measure(now time.Time) {
 	if l.bucketStart.IsZero() {
 		l.bucketStart = now
-		l.started.Store(true)
 	}
 	l.count += float64(l.pending.Swap(0))
 	el := now.Sub(l.bucketStart)

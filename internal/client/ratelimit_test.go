@@ -65,13 +65,14 @@ func answerAt(t *testing.T, l *rateLimiter, clock *testClock, n int, every time.
 	t.Helper()
 	for range n {
 		clock.advance(every)
-		if _, err := l.wait(context.Background(), func(_ context.Context, d time.Duration) error {
+		p, err := l.wait(context.Background(), func(_ context.Context, d time.Duration) error {
 			clock.advance(d)
 			return nil
-		}, 0); err != nil {
+		}, 0)
+		if err != nil {
 			t.Fatal(err)
 		}
-		l.onSuccess()
+		l.onSuccess(p)
 	}
 }
 
@@ -112,10 +113,11 @@ func TestRateLimiter_offUntilThrottled(t *testing.T) {
 	clock := newTestClock()
 	l := newRateLimiter(clock.now)
 	for range 1000 {
-		if _, err := l.wait(context.Background(), noSleep(t), 0); err != nil {
+		p, err := l.wait(context.Background(), noSleep(t), 0)
+		if err != nil {
 			t.Fatal(err)
 		}
-		l.onSuccess() // every answer at the same instant: a huge rate
+		l.onSuccess(p) // every answer at the same instant: a huge rate
 	}
 	if l.enabled.Load() {
 		t.Fatal("the limiter switched itself on without a throttle")
@@ -123,15 +125,132 @@ func TestRateLimiter_offUntilThrottled(t *testing.T) {
 }
 
 func TestRateLimiter_noAllocationWhileOff(t *testing.T) {
-	l := newRateLimiter(nil)
+	l := openLimiter(t)
 	ctx := context.Background()
 	allocs := testing.AllocsPerRun(1000, func() {
 		p, _ := l.wait(ctx, sleepContext, 0)
-		_ = p
-		l.onSuccess()
+		l.onSuccess(p)
 	})
 	if allocs != 0 {
 		t.Fatalf("%v allocations per request while off, want 0", allocs)
+	}
+}
+
+// openLimiter returns a limiter, off, whose start-up window has opened.
+func openLimiter(tb testing.TB) *rateLimiter {
+	tb.Helper()
+	l := newRateLimiter(nil)
+	for !l.open.Load() {
+		p, err := l.wait(context.Background(), sleepContext, 0)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		l.onSuccess(p)
+	}
+	return l
+}
+
+// sendable is how many requests wait lets go at once without an answer:
+// it stops at the first that would wait for a place in the start-up
+// window (an ended context makes that one return its error instead). The
+// permits are returned, their requests awaiting answers.
+func sendable(t *testing.T, l *rateLimiter) []permit {
+	t.Helper()
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	var sent []permit
+	for range 10 * rateOpenWindow {
+		p, err := l.wait(ended, noSleep(t), 0)
+		if err != nil {
+			if !errors.Is(err, context.Canceled) {
+				t.Fatal(err)
+			}
+			return sent
+		}
+		sent = append(sent, p)
+	}
+	t.Fatalf("%d requests sent without an answer and no end", len(sent))
+	return nil
+}
+
+func TestRateLimiter_startWindowGrowsWithAnswers(t *testing.T) {
+	clock := newTestClock()
+	l := newRateLimiter(clock.now)
+	sent := sendable(t, l)
+	if len(sent) != rateStartWindow {
+		t.Fatalf("%d requests sent before any answer, want %d", len(sent), rateStartWindow)
+	}
+	// A request without an answer (a failed connection) gives its place
+	// back without widening the window.
+	l.onNoAnswer(sent[0])
+	if again := sendable(t, l); len(again) != 1 {
+		t.Fatalf("after a request without an answer, %d more sent, want 1", len(again))
+	} else {
+		sent[0] = again[0]
+	}
+	// Each answer widens the window by one: both answered, four go.
+	for _, p := range sent {
+		l.onSuccess(p)
+	}
+	sent = sendable(t, l)
+	if len(sent) != rateStartWindow+2 {
+		t.Fatalf("after two answers, %d requests sent, want %d", len(sent), rateStartWindow+2)
+	}
+
+	// A caller waiting for a place goes as soon as one is answered.
+	done := make(chan error, 1)
+	go func() {
+		p, err := l.wait(context.Background(), noSleep(t), 0)
+		if err == nil && !p.window {
+			err = errors.New("the waiting caller went outside the window")
+		}
+		done <- err
+	}()
+	l.onSuccess(sent[0])
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+
+	// Once wider than any parallelism, the window opens: no more counting.
+	for !l.open.Load() {
+		p, err := l.wait(context.Background(), noSleep(t), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.onSuccess(p)
+	}
+	if l.window != rateOpenWindow+1 {
+		t.Fatalf("the window opened at %d, want %d", l.window, rateOpenWindow+1)
+	}
+	if p, _ := l.wait(context.Background(), noSleep(t), 0); p.window || l.enabled.Load() {
+		t.Fatalf("after the window opened: permit %+v, limiter on %v", p, l.enabled.Load())
+	}
+}
+
+func TestRateLimiter_throttleInStartWindowHandsOverToTheRate(t *testing.T) {
+	clock := newTestClock()
+	l := newRateLimiter(clock.now)
+	// The API's limit is used up already: both requests of the window
+	// are throttled, which cuts the rate once and ends the window.
+	sent := sendable(t, l)
+	clock.advance(20 * time.Millisecond)
+	for _, p := range sent {
+		l.onThrottle(p)
+	}
+	fill, _ := rates(l)
+	if want := rateBeta * float64(rateStartWindow) / rateOnsetWindow.Seconds(); !l.enabled.Load() || !l.open.Load() || !near(fill, want) {
+		t.Fatalf("after the window's throttles: on %v, window open %v, rate %.3f/s, want %.3f/s", l.enabled.Load(), l.open.Load(), fill, want)
+	}
+	// From now on the rate spaces the requests, however many await answers.
+	s := &summingSleeper{}
+	for i := range 2 * rateStartWindow {
+		p, err := l.wait(context.Background(), s.sleep, 0)
+		if err != nil || p.window || p.rate != fill {
+			t.Fatalf("request %d after the window: permit %+v, %v", i, p, err)
+		}
+	}
+	if want := tokens(1, fill) + tokens(2, fill) + tokens(3, fill); s.total != want {
+		t.Fatalf("the requests waited %v in all, want %v (the first token free, then one every 1/rate at %.3f/s)", s.total, want, fill)
 	}
 }
 
@@ -165,13 +284,14 @@ func TestRateLimiter_throttleDropsToBetaOfMeasuredRate(t *testing.T) {
 func TestRateLimiter_onsetRateBeforeFirstWindow(t *testing.T) {
 	clock := newTestClock()
 	l := newRateLimiter(clock.now)
-	// Ten requests in 180ms, then a throttle 20ms later: no bucket of the
-	// measured rate has closed yet, few answers are back.
+	// Ten requests in 180ms, each answered, then a throttle 20ms later:
+	// no bucket of the measured rate has closed yet.
 	for i := range 10 {
 		if i > 0 {
 			clock.advance(20 * time.Millisecond)
 		}
-		_, _ = l.wait(context.Background(), noSleep(t), 0)
+		p, _ := l.wait(context.Background(), noSleep(t), 0)
+		l.onSuccess(p)
 	}
 	clock.advance(20 * time.Millisecond)
 	l.onThrottle(permit{})
@@ -222,11 +342,12 @@ func TestRateLimiter_throttlesAtAnOlderRateCountOnce(t *testing.T) {
 
 	// An answer that is not a throttle ends the streak: the next decrease
 	// is by rateBeta again, from the rate its request was sent at.
-	if _, err := l.wait(context.Background(), (&summingSleeper{}).sleep, 0); err != nil {
+	p, err := l.wait(context.Background(), (&summingSleeper{}).sleep, 0)
+	if err != nil {
 		t.Fatal(err)
 	}
-	l.onSuccess()
-	p, err := l.wait(context.Background(), (&summingSleeper{}).sleep, 0)
+	l.onSuccess(p)
+	p, err = l.wait(context.Background(), (&summingSleeper{}).sleep, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -397,7 +518,7 @@ func TestRateLimiter_backoffAndRateWaitForTheLonger(t *testing.T) {
 func TestRateLimiter_contextEndsWait(t *testing.T) {
 	clock := newTestClock()
 	l := newRateLimiter(clock.now)
-	l.onSuccess()
+	l.onSuccess(permit{})
 	l.onThrottle(permit{})
 	fill, _ := rates(l)
 	if _, err := l.wait(context.Background(), noSleep(t), 0); err != nil {
@@ -440,7 +561,7 @@ func TestRateLimiter_contextEndsWait(t *testing.T) {
 func TestRateLimiter_floor(t *testing.T) {
 	clock := newTestClock()
 	l := newRateLimiter(clock.now)
-	l.onSuccess()
+	l.onSuccess(permit{})
 	for range 50 {
 		p, err := l.wait(context.Background(), func(_ context.Context, d time.Duration) error {
 			clock.advance(d)
@@ -502,31 +623,31 @@ func TestRateLimiter_switchesOffAfterQuiet(t *testing.T) {
 // BenchmarkRateLimiter_off is the cost per request while nothing is
 // throttled: wait before the attempt and onSuccess after it.
 func BenchmarkRateLimiter_off(b *testing.B) {
-	l := newRateLimiter(nil)
+	l := openLimiter(b)
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		_, _ = l.wait(ctx, sleepContext, 0)
-		l.onSuccess()
+		p, _ := l.wait(ctx, sleepContext, 0)
+		l.onSuccess(p)
 	}
 }
 
 // BenchmarkRateLimiter_offParallel is the same with every core calling.
 func BenchmarkRateLimiter_offParallel(b *testing.B) {
-	l := newRateLimiter(nil)
+	l := openLimiter(b)
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			_, _ = l.wait(ctx, sleepContext, 0)
-			l.onSuccess()
+			p, _ := l.wait(ctx, sleepContext, 0)
+			l.onSuccess(p)
 		}
 	})
 }
 
 // BenchmarkRateLimiter_waitOff is wait alone while off: the atomic check.
 func BenchmarkRateLimiter_waitOff(b *testing.B) {
-	l := newRateLimiter(nil)
+	l := openLimiter(b)
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {

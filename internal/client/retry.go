@@ -125,17 +125,20 @@ func (c *Client) do(ctx context.Context, call rpcCall) (*rpcResult, error) {
 		res, err := c.attempt(withWireInfo(ctx, wire), call.endpoint, params, query)
 		a := Attempt{Action: call.action, Endpoint: call.endpoint, Number: n, HTTPStatus: wire.status, RequestID: wire.requestID}
 		if err == nil {
-			limiter.onSuccess()
+			limiter.onSuccess(permit)
 			body, _ := res["body"].(string)
 			a.Elapsed = time.Since(start)
 			c.report(ctx, a)
 			return &rpcResult{body: body, requestID: wire.requestID, attempts: n}, nil
 		}
 		v := classify(err, wire)
-		if v.throttled {
+		switch {
+		case v.throttled:
 			limiter.onThrottle(permit)
-		} else if v.status != 0 {
-			limiter.onSuccess() // an answer that was not refused for its rate
+		case v.status != 0:
+			limiter.onSuccess(permit) // an answer that was not refused for its rate
+		default:
+			limiter.onNoAnswer(permit)
 		}
 		if v.apiErr != nil {
 			v.apiErr.Action = call.action
