@@ -40,7 +40,10 @@ import (
 //     hands over to the rate; either opens it for good. A process that
 //     starts after others have used up the API's limit then has two
 //     requests refused, not all of Terraform's parallel creates (make
-//     bench's fleet). AWS sends at once whatever is asked of it.
+//     bench's fleet). A caller that has waited rateStartMaxWait for a
+//     place goes anyway, so that requests that hang (a lost answer) do not
+//     hold the others back until their attempts time out. AWS sends at
+//     once whatever is asked of it.
 //   - A throttle lowers the rate only if rateBeta times the rate its request
 //     was sent at is below the current rate, so that the throttles of ten
 //     requests sent together cut it once, not by 0.7^10. The n-th decrease
@@ -92,6 +95,9 @@ const (
 	// rateStartWindow is the start-up window: how many requests may await
 	// their answers before the first answer has come back.
 	rateStartWindow = 2
+	// rateStartMaxWait is the longest a caller waits for a place in the
+	// start-up window.
+	rateStartMaxWait = time.Second
 	// rateOpenWindow is the window past which start-up ends: more than
 	// Terraform's parallelism (10) and most -parallelism settings.
 	rateOpenWindow = 64
@@ -243,16 +249,18 @@ func (l *rateLimiter) wait(ctx context.Context, sleep Sleeper, atLeast time.Dura
 }
 
 // waitWindow is wait while off and the start-up window is not open: it
-// waits for a place in the window (or for ctx to end, with ctx's error),
-// takes it, and counts the send at once.
+// waits for a place in the window (or for ctx to end, with ctx's error; or
+// rateStartMaxWait, then goes beyond the window), takes it, and counts the
+// send at once.
 func (l *rateLimiter) waitWindow(ctx context.Context, sleep Sleeper) (permit, error) {
+	overdue := false
 	for {
 		l.mu.Lock()
 		if l.enabled.Load() || l.open.Load() { // a throttle, or answers enough, since
 			l.mu.Unlock()
 			return l.wait(ctx, sleep, 0)
 		}
-		if l.inFlight < l.window {
+		if l.inFlight < l.window || overdue {
 			l.inFlight++
 			l.pending.Add(1)
 			l.measure(l.now())
@@ -269,6 +277,8 @@ func (l *rateLimiter) waitWindow(ctx context.Context, sleep Sleeper) (permit, er
 		case <-ctx.Done():
 			return permit{}, ctx.Err()
 		case <-freed:
+		case <-time.After(rateStartMaxWait):
+			overdue = true // the requests ahead hang: go beyond the window
 		}
 	}
 }

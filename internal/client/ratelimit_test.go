@@ -227,6 +227,26 @@ func TestRateLimiter_startWindowGrowsWithAnswers(t *testing.T) {
 	}
 }
 
+// TestRateLimiter_startWindowDoesNotWaitOnHungRequests: when the requests in
+// the window hang, a caller goes beyond it after rateStartMaxWait rather
+// than when their attempts time out. (It waits in real time: one second.)
+func TestRateLimiter_startWindowDoesNotWaitOnHungRequests(t *testing.T) {
+	l := newRateLimiter(newTestClock().now)
+	if hung := sendable(t, l); len(hung) != rateStartWindow {
+		t.Fatalf("%d requests sent before any answer, want %d", len(hung), rateStartWindow)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*rateStartMaxWait)
+	defer cancel()
+	start := time.Now()
+	p, err := l.wait(ctx, noSleep(t), 0)
+	if waited := time.Since(start); err != nil || !p.window || waited < rateStartMaxWait || waited > 10*rateStartMaxWait {
+		t.Fatalf("got %+v, %v after %s; want a place beyond the window after %s", p, err, waited, rateStartMaxWait)
+	}
+	if l.inFlight != rateStartWindow+1 {
+		t.Fatalf("%d in flight, want %d", l.inFlight, rateStartWindow+1)
+	}
+}
+
 func TestRateLimiter_throttleInStartWindowHandsOverToTheRate(t *testing.T) {
 	clock := newTestClock()
 	l := newRateLimiter(clock.now)
