@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"strconv"
+	"fmt"
 	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -22,7 +22,7 @@ var (
 // counter numbers the orders of one provider process.
 type counter struct{ n atomic.Int64 }
 
-func (c *counter) next() string { return strconv.FormatInt(c.n.Add(1), 10) }
+func (c *counter) next() int64 { return c.n.Add(1) }
 
 // occupancyOrder is schemafloor_pc_occupancy_order.
 type occupancyOrder struct {
@@ -83,13 +83,17 @@ func (r *occupancyOrder) Create(ctx context.Context, req resource.CreateRequest,
 		resp.Diagnostics.AddError("Provider Not Configured", "The provider was not configured before the resource was created.")
 		return
 	}
-	orderID := r.data.orders.next()
+	// Values of the lengths the API and the provider give them: a
+	// 15-digit order number, a request ID in the API's form, a derived
+	// token, so that the state weighs what alicloud's does.
+	n := r.data.orders.next()
+	orderID := fmt.Sprintf("%015d", 203167309740000+n)
 	plan.ID = types.StringValue(orderID)
 	plan.OrderID = types.StringValue(orderID)
-	plan.RequestID = types.StringValue("floor-request-" + orderID)
+	plan.RequestID = types.StringValue(fmt.Sprintf("F1000000-0000-4000-8000-%012d", n))
 	plan.RegionID = types.StringValue(r.data.region)
 	if plan.ClientToken.IsUnknown() {
-		plan.ClientToken = types.StringValue("floor-token-" + orderID)
+		plan.ClientToken = types.StringValue(fmt.Sprintf("tf1-%032x", n))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, identity{plan.PhysicalConnectionID, plan.OrderID})...)
