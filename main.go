@@ -19,7 +19,7 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	sdklogs.Silence() // unless TF_LOG* asks for logs
+	sdklogs.Silence(provider.Address) // unless TF_LOG* asks for logs
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address:         provider.Address,

@@ -25,7 +25,7 @@ import (
 const Address = "registry.terraform.io/bench/floor"
 
 func main() {
-	sdklogs.Silence() // as the alicloud provider does
+	sdklogs.Silence(Address) // as the alicloud provider does
 	err := providerserver.Serve(context.Background(), func() provider.Provider { return floorProvider{} },
 		providerserver.ServeOpts{Address: Address, ProtocolVersion: 6})
 	if err != nil {

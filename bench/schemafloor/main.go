@@ -39,7 +39,7 @@ const Address = "registry.terraform.io/bench/schemafloor"
 var _ provider.Provider = schemaFloorProvider{}
 
 func main() {
-	sdklogs.Silence() // as the alicloud provider does
+	sdklogs.Silence(Address) // as the alicloud provider does
 	err := providerserver.Serve(context.Background(), func() provider.Provider { return schemaFloorProvider{} },
 		providerserver.ServeOpts{Address: Address, ProtocolVersion: 6})
 	if err != nil {

@@ -8,12 +8,18 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/pcorder/terraform-provider-alicloud/internal/client"
+	"github.com/pcorder/terraform-provider-alicloud/internal/sdklogs"
 )
 
 // maskSecrets returns ctx with a logger that masks the given secret values
 // and anything shaped like a signature or token in every message and field,
-// so that no call site has to remember to.
+// so that no call site has to remember to. When the logs are off
+// (sdklogs.Silenced), nothing is written and ctx is returned as it is:
+// tflog would apply the masks to every line before dropping it.
 func maskSecrets(ctx context.Context, secrets []string) context.Context {
+	if sdklogs.Silenced() {
+		return ctx
+	}
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "secret_key", "security_token", "signature", "authorization")
 	ctx = tflog.MaskLogRegexes(ctx, client.SecretPattern, acs3Authorization)
 	if len(secrets) > 0 {

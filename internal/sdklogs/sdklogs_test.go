@@ -8,11 +8,12 @@ import (
 )
 
 func TestToSilence(t *testing.T) {
-	if got := ToSilence([]string{"HOME=/root", "PATH=/bin"}); !slices.Equal(got, variables) {
-		t.Fatalf("no logging asked for: got %v, want %v", got, variables)
+	want := append(append([]string(nil), variables...), "TF_LOG_PROVIDER_PC_ALICLOUD")
+	if got := ToSilence([]string{"HOME=/root", "PATH=/bin"}, "registry.terraform.io/example/pc-alicloud"); !slices.Equal(got, want) {
+		t.Fatalf("no logging asked for: got %v, want %v", got, want)
 	}
 	for _, env := range []string{"TF_LOG=TRACE", "TF_LOG_PATH=/tmp/x", "TF_LOG_PROVIDER=DEBUG", "TF_ACC_LOG_PATH=/tmp/y", "TF_LOG_SDK_FRAMEWORK=INFO"} {
-		if got := ToSilence([]string{"HOME=/root", env}); got != nil {
+		if got := ToSilence([]string{"HOME=/root", env}, testAddress); got != nil {
 			t.Errorf("with %s: got %v, want nothing silenced", env, got)
 		}
 	}
@@ -32,29 +33,40 @@ func unsetLogVariables(t *testing.T) {
 	}
 }
 
+// testAddress is the address the tests silence.
+const testAddress = "registry.terraform.io/pcorder/alicloud"
+
 func TestSilence_noLogsAsked(t *testing.T) {
 	unsetLogVariables(t)
-	for _, k := range variables {
+	t.Cleanup(func() { silenced.Store(false) })
+	all := append(append([]string(nil), variables...), "TF_LOG_PROVIDER_ALICLOUD")
+	for _, k := range all {
 		t.Setenv(k, "") // restored after the test
 		if err := os.Unsetenv(k); err != nil {
 			t.Fatal(err)
 		}
 	}
-	Silence()
-	for _, k := range variables {
+	Silence(testAddress)
+	for _, k := range all {
 		if got := os.Getenv(k); got != "off" {
 			t.Errorf("%s = %q, want off", k, got)
 		}
+	}
+	if !Silenced() {
+		t.Error("Silenced() = false after silencing")
 	}
 }
 
 func TestSilence_logsAsked(t *testing.T) {
 	unsetLogVariables(t)
 	t.Setenv("TF_LOG", "DEBUG")
-	Silence()
-	for _, k := range variables {
+	Silence(testAddress)
+	for _, k := range append(variables, "TF_LOG_PROVIDER_ALICLOUD") {
 		if v, ok := os.LookupEnv(k); ok {
 			t.Errorf("%s = %q, want it left unset", k, v)
 		}
+	}
+	if Silenced() {
+		t.Error("Silenced() = true with TF_LOG set")
 	}
 }
