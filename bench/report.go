@@ -27,7 +27,7 @@ func renderReport(o options, rec *recorder, inits map[string]initCost, machineLi
 		"CPU is user+system time summed over them. There are two floors. The bare floor is bench/floorprovider: the plugin framework with one state-only resource of two attributes. "+
 		"The same-schema floor is bench/schemafloor: the alicloud provider block's schema and alicloud_pc_occupancy_order's "+
 		"(the schemas themselves, taken from internal/provider: attributes, descriptions, defaults, validators, plan modifiers, timeouts) "+
-		"and its identity schema, given the same configuration, whose Create sends nothing and only fills the computed values and stores state and identity, "+
+		"and its identity schema, given the same configuration, whose Create sends nothing and only fills the computed values (with values of the lengths alicloud stores: a 15-digit order number, a request ID, a tf1- token) and stores state and identity, "+
 		"and whose Read sets the identity from state when the CLI sends none, as any provider with an identity must. "+
 		"Both floors switch the plugin SDK's logs off when no TF_LOG* variable is set, as the alicloud provider does. "+
 		"The ratio is alicloud ÷ the same-schema floor: what the provider's own work costs. "+
