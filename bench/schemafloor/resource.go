@@ -57,7 +57,9 @@ func (r *occupancyOrder) Schema(ctx context.Context, req resource.SchemaRequest,
 // IdentitySchema is alicloud_pc_occupancy_order's, taken from the resource
 // itself.
 func (r *occupancyOrder) IdentitySchema(ctx context.Context, req resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	alicloud.NewPCOccupancyOrderResource().(resource.ResourceWithIdentity).IdentitySchema(ctx, req, resp)
+	if r, ok := alicloud.NewPCOccupancyOrderResource().(resource.ResourceWithIdentity); ok {
+		r.IdentitySchema(ctx, req, resp)
+	}
 }
 
 // identity is the resource's identity.
