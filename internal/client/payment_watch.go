@@ -122,7 +122,7 @@ func (w *PaymentWatcher) AwaitPayment(ctx context.Context, o PlacedOrder, poll t
 		return last, err // done, or ctx ended after an answer
 	case err == s.failed:
 		return last, err // refused for good
-	case errors.Is(s.failed, ErrUnanswered):
+	case errors.Is(s.failed, errUnanswered):
 		return nil, &RequestError{Action: "the payment check", Kind: KindStopped, Endpoint: w.c.billingEndpoint(),
 			Msg: "stopped before the billing API answered: " + err.Error(), Cause: err}
 	}

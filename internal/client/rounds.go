@@ -77,9 +77,9 @@ type sight[V any] struct {
 	failed   error // the last round's failure, nil after a success
 }
 
-// ErrUnanswered is the failure of a wait that ended while the read that
+// errUnanswered is the failure of a wait that ended while the read that
 // asked for it was in flight.
-var ErrUnanswered = errors.New("the request in flight had not been answered")
+var errUnanswered = errors.New("the request in flight had not been answered")
 
 func newRounds[K comparable, V any](c *Client, gather time.Duration, read func(context.Context, []K) (map[K]V, error), fatal func(error) bool) *rounds[K, V] {
 	return &rounds[K, V]{now: c.cfg.Now, sleep: c.cfg.Sleep, read: read, fatal: fatal, gather: gather, waiters: map[*waiter[K, V]]struct{}{}}
@@ -89,7 +89,7 @@ func newRounds[K comparable, V any](c *Client, gather time.Duration, read func(c
 // every poll (> 0). It returns what it saw, and nil when done held, the
 // round's failure when fatal said it is for good, and otherwise ctx's error;
 // then the sight's failed is the last round's failure (nil after a success;
-// ErrUnanswered while a round for it was in flight).
+// errUnanswered while a round for it was in flight).
 func (r *rounds[K, V]) await(ctx context.Context, key K, poll time.Duration, done func(V) bool) (sight[V], error) {
 	me := &waiter[K, V]{ctx: ctx, key: key, poll: poll, update: make(chan struct{}, 1)}
 	r.mu.Lock()
@@ -128,7 +128,7 @@ func (r *rounds[K, V]) await(ctx context.Context, key K, poll time.Duration, don
 			}
 			seen := me.seen
 			if me.pending && seen.failed == nil {
-				seen.failed = ErrUnanswered
+				seen.failed = errUnanswered
 			}
 			r.mu.Unlock()
 			return seen, ctx.Err()

@@ -144,7 +144,8 @@ func (s *Server) queryOrders(_ *Request, p map[string]string) outcome {
 			OrderID: d.OrderID, CreateTime: d.CreateTime, PaymentTime: d.PaymentTime,
 			PaymentStatus: s.billing.spelling.spell(d.PaymentStatus), OrderType: d.OrderType,
 			SubscriptionType: d.SubscriptionType, ProductCode: d.ProductCode, ProductType: d.ProductType,
-			CommodityCode: d.ProductCode, PretaxAmount: d.PretaxAmount, PretaxAmountLocal: d.PretaxAmount,
+			CommodityCode: d.ProductCode, // no source gives the occupancy fee's; the fake repeats ProductCode
+			PretaxAmount:  d.PretaxAmount, PretaxAmountLocal: d.PretaxAmount,
 			PretaxGrossAmount: d.PretaxGrossAmount, AfterTaxAmount: d.AfterTaxAmount, Tax: d.Tax,
 			Currency: d.Currency, PaymentCurrency: d.PaymentCurrency,
 		})
