@@ -47,7 +47,7 @@ type fixture struct {
 	maxInFlight map[string]int
 }
 
-func newFixture(t *testing.T, mutate func(*Config)) *fixture {
+func newFixture(t testing.TB, mutate func(*Config)) *fixture {
 	t.Helper()
 	f := &fixture{
 		fake:        fakealicloud.New(fakealicloud.Config{Credentials: map[string]fakealicloud.Credential{testKey: {AccessKeySecret: testSecret}}}),
@@ -169,7 +169,7 @@ func writeAPIError(w http.ResponseWriter, status int, code string) {
 	writeAnswer(w, status, map[string]string{"RequestId": "req-by-hand", "HostId": "vpc.aliyuncs.com", "Code": code, "Message": "by hand: " + code})
 }
 
-func staticCredential(t *testing.T, secret string) credentials.Credential {
+func staticCredential(t testing.TB, secret string) credentials.Credential {
 	key := testKey
 	t.Helper()
 	typ := "access_key"
