@@ -71,12 +71,7 @@ const (
 // throttled requests per order and the create phase over its floor.
 func runThrottled(b *testing.B, procs, orders int, perSecond float64, burst int) (throttledPerOrder, phaseRatio float64) {
 	b.Helper()
-	f := newFixture(b, func(c *Config) {
-		c.Sleep = nil
-		c.OnAttempt = nil
-		c.Retry = RetryPolicy{AttemptTimeout: 10 * time.Second}
-	})
-	f.fake.SetRateLimit(perSecond, burst)
+	f := throttledFixture(b, perSecond, burst)
 	n := procs * orders
 	for i := range n {
 		f.fake.AddPhysicalConnection(fmt.Sprintf("pc-bench%04d", i), testRegion, "Confirmed")

@@ -8,6 +8,20 @@ import (
 	"time"
 )
 
+// throttledFixture is a fixture whose waits are real, with the default
+// retry policy, against the fake throttling creates to perSecond after
+// burst.
+func throttledFixture(tb testing.TB, perSecond float64, burst int) *fixture {
+	tb.Helper()
+	f := newFixture(tb, func(c *Config) {
+		c.Sleep = nil
+		c.OnAttempt = nil
+		c.Retry = RetryPolicy{AttemptTimeout: 10 * time.Second}
+	})
+	f.fake.SetRateLimit(perSecond, burst)
+	return f
+}
+
 // stormResult is what the fake saw of a storm of creates.
 type stormResult struct {
 	orders, requests, throttled int
@@ -20,12 +34,7 @@ type stormResult struct {
 // one order per client token.
 func runStorm(t *testing.T, n, parallel int, perSecond float64, burst int) stormResult {
 	t.Helper()
-	f := newFixture(t, func(c *Config) {
-		c.Sleep = nil
-		c.OnAttempt = nil
-		c.Retry = RetryPolicy{AttemptTimeout: 10 * time.Second}
-	})
-	f.fake.SetRateLimit(perSecond, burst)
+	f := throttledFixture(t, perSecond, burst)
 	// A circuit takes one occupancy order: one circuit per order.
 	for i := range n {
 		f.fake.AddPhysicalConnection(fmt.Sprintf("pc-storm%03d", i), testRegion, "Confirmed")
