@@ -27,12 +27,13 @@ import (
 // times the rate actually sent (measured, not guessed); after it the rate
 // follows
 //
-//	rate(t) = rateScale·(t − K)³ + Wmax,  K = ∛(Wmax·(1 − β) / rateScale)
+//	rate(t) = rateScale·(t − K)³ + Wmax,  K = ∛((Wmax − start) / rateScale)
 //
-// (t the time since the throttle, Wmax the rate it came at, β its decrease:
-// rateBeta, or rateBeta^n in a streak, below), which flattens
-// near the rate last refused before probing beyond it, never above twice
-// the measured rate. It differs from AWS's in five ways:
+// (t the time since the throttle, Wmax the rate it came at, start the rate
+// it cut to: β·Wmax, β being rateBeta, or rateBeta^n in a streak, below),
+// which flattens near the rate last refused before probing beyond it, and
+// beyond Wmax never above twice the measured rate. It differs from AWS's in
+// seven ways:
 //   - While off, a process starts as TCP's slow start does: at most
 //     rateStartWindow requests await an answer, and each answer that is not
 //     a throttle lets one more go (the window doubles every round trip),
@@ -44,6 +45,16 @@ import (
 //     place goes anyway, so that requests that hang (a lost answer) do not
 //     hold the others back until their attempts time out. AWS sends at
 //     once whatever is asked of it.
+//   - A throttle during start-up cuts to rateBeta times the rate of the
+//     answers accepted so far (over at least rateWindow), not of the
+//     requests sent, with Wmax at rateBeta times the rate sent: a process
+//     that starts while others use up the limit has most of its first
+//     requests refused (none accepted: it starts at the floor), and cut
+//     from the rate it sent at, it would go on taking its share from
+//     the others at their cost (make bench's fleet). The curve brings a
+//     process that is alone at a small burst back up within about half a
+//     second (make bench's storm). The bucket starts empty: the next
+//     request waits one interval.
 //   - A throttle lowers the rate only if rateBeta times the rate its request
 //     was sent at is below the current rate, so that the throttles of ten
 //     requests sent together cut it once, not by 0.7^10. The n-th decrease
@@ -56,10 +67,13 @@ import (
 //   - The measured rate counts requests as sent, and before its first
 //     rateWindow closes it is the requests so far over at least
 //     rateOnsetWindow (AWS's is zero then, and starts at its floor).
-//   - A reservation keeps the time it was given, so a caller more than
-//     rateQueueAhead tokens back sleeps rateStep at a time and rescales the
-//     rest of its wait to the current rate, as SetLimitAt rescales the
-//     limiter's debt: a queue formed at one rate follows the rate.
+//   - The rate follows the curve between answers as well: a reservation
+//     keeps the time it was given, so a caller sleeps rateStep at a time,
+//     moves the rate along the curve (never down) and rescales the rest of
+//     its wait to the current rate, as SetLimitAt rescales the limiter's
+//     debt. A queue formed at one rate follows the rate, and a process
+//     at the floor does not wait 1/rateMin for the answer that would raise
+//     it.
 //
 // A retry's backoff (a server's Retry-After included) and the rate are one
 // wait, the longer of the two. Until the first throttle the limiter is off
@@ -86,11 +100,8 @@ const (
 	rateOnsetWindow = 100 * time.Millisecond
 	// rateQuietOff is how long without a throttle switches the limiter off.
 	rateQuietOff = 30 * time.Second
-	// rateQueueAhead is how many tokens ahead of it a caller waits for in
-	// one sleep; further back, it sleeps rateStep at a time and looks
-	// again at the current rate.
-	rateQueueAhead = 4
-	// rateStep is the longest sleep of a caller further back.
+	// rateStep is the longest sleep of a caller waiting for its token;
+	// between sleeps it looks again at the rate.
 	rateStep = 100 * time.Millisecond
 	// rateStartWindow is the start-up window: how many requests may await
 	// their answers before the first answer has come back.
@@ -148,6 +159,10 @@ type rateLimiter struct {
 	lastThrottle time.Time
 	k            float64
 	streak       int
+	// accepted counts the answers other than throttles during start-up;
+	// firstSend is the time of the first request.
+	accepted  int
+	firstSend time.Time
 
 	// The measured rate of sends: an exponentially smoothed rate of
 	// rateWindow buckets, and the bucket being counted.
@@ -213,10 +228,10 @@ func (l *rateLimiter) wait(ctx context.Context, sleep Sleeper, atLeast time.Dura
 	due := r.DelayFrom(start)
 	var slept, elapsed time.Duration
 	for {
-		// Sleep until the token is due and atLeast has passed; a caller
-		// far back in the queue sleeps rateStep at a time.
+		// Sleep until the token is due and atLeast has passed, rateStep at
+		// a time while the token is the longer wait.
 		d, last := max(due, atLeast)-elapsed, true
-		if ahead := (due - elapsed).Seconds() * p.rate; d > rateStep && ahead > rateQueueAhead && due > atLeast {
+		if d > rateStep && due > atLeast {
 			d, last = rateStep, false
 		}
 		if d <= 0 {
@@ -237,7 +252,9 @@ func (l *rateLimiter) wait(ctx context.Context, sleep Sleeper, atLeast time.Dura
 		}
 		// A sleeper may return before the clock has moved as far (a test's
 		// does); the time slept counts either way.
-		elapsed = max(l.now().Sub(start), slept)
+		now := l.now()
+		elapsed = max(now.Sub(start), slept)
+		l.follow(now)
 		if fill := float64(bucket.Limit()); fill != p.rate {
 			due = elapsed + time.Duration(float64(due-elapsed)*p.rate/fill)
 			p.rate = fill
@@ -344,8 +361,9 @@ func (l *rateLimiter) peek() time.Duration {
 }
 
 // onThrottle is told about a throttled answer to a request sent under p.
-// The first throttle switches the limiter on at rateBeta times the measured
-// rate and opens the start-up window. After that, a throttle lowers the rate to rateBeta^n times the rate
+// The first throttle switches the limiter on, with an empty bucket, at
+// rateBeta times the measured rate (during start-up, times the rate
+// accepted; see above) and opens the start-up window. After that, a throttle lowers the rate to rateBeta^n times the rate
 // the request was sent at (or the measured rate, if lower), n the decreases
 // since the last answer that was not a throttle, unless rateBeta times that
 // rate is not below the current one: then the throttle was accounted for.
@@ -359,6 +377,7 @@ func (l *rateLimiter) onThrottle(p permit) {
 		return // sent while the limiter was off (or on) before
 	}
 	achieved := l.measuredRate(now)
+	switched, inStartup := false, !l.open.Load()
 	if l.enabled.Load() {
 		achieved = min(achieved, p.rate)
 		if p.rate == 0 || rateBeta*achieved >= float64(l.bucket.Limit()) {
@@ -370,21 +389,32 @@ func (l *rateLimiter) onThrottle(p permit) {
 		l.gen.Add(1)
 		l.streak = 0
 		l.openWindow() // the rate takes over from the window
+		switched = true
 	}
 	l.streak++
 	beta := math.Pow(rateBeta, float64(l.streak))
 	l.lastMax = achieved
 	l.lastThrottle = now
-	l.k = math.Cbrt(achieved * (1 - beta) / rateScale)
-	l.setFill(now, beta*achieved)
+	start := beta * achieved
+	if switched && inStartup {
+		// The rate accepted so far, not the rate sent, is what the others
+		// leave of the limit; the curve flattens at beta times the rate sent.
+		l.lastMax = start
+		start = min(start, beta*float64(l.accepted)/max(now.Sub(l.firstSend), rateWindow).Seconds())
+	}
+	l.k = math.Cbrt(max(l.lastMax-start, 0) / rateScale)
+	l.setFill(now, start)
+	if switched {
+		l.bucket.AllowN(now, 1) // empty: the next request waits one interval
+	}
 }
 
 // onSuccess is told about any answer from the API that is not a throttle
 // (an error answer included: it was not refused for its rate): it ends a
 // streak of decreases and, during start-up, widens the window. While the
 // limiter is on, it moves the rate along the cubic, never above twice the
-// measured rate, so that a client does not grant itself a rate it never
-// tried.
+// measured rate beyond the rate last refused, so that a client does not
+// grant itself a rate it never tried.
 func (l *rateLimiter) onSuccess(p permit) {
 	if !p.window && !l.enabled.Load() {
 		return
@@ -392,22 +422,43 @@ func (l *rateLimiter) onSuccess(p permit) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.release(p, true)
+	if !l.open.Load() {
+		l.accepted++
+	}
 	if !l.enabled.Load() {
 		return
 	}
 	now := l.now()
 	l.measure(now)
 	l.streak = 0
-	dt := now.Sub(l.lastThrottle).Seconds()
-	x := dt - l.k
-	r := rateScale*x*x*x + l.lastMax
-	if dt >= rateQuietOff.Seconds() && r >= l.lastMax {
+	r, recovered := l.curve(now)
+	if recovered && now.Sub(l.lastThrottle) >= rateQuietOff {
 		l.enabled.Store(false)
 		l.gen.Add(1)
 		l.bucket = nil
 		return
 	}
-	l.setFill(now, min(r, 2*l.measuredRate(now)))
+	l.setFill(now, r)
+}
+
+// curve is the cubic's rate at now, beyond the rate last refused capped at
+// twice the measured rate, and whether the curve is back at that rate. The
+// caller holds mu and the limiter is on.
+func (l *rateLimiter) curve(now time.Time) (r float64, recovered bool) {
+	x := now.Sub(l.lastThrottle).Seconds() - l.k
+	r = rateScale*x*x*x + l.lastMax
+	return min(r, max(2*l.measuredRate(now), l.lastMax)), r >= l.lastMax
+}
+
+// follow moves the rate along the curve between answers, only ever up: a
+// throttle lowers it. The caller holds mu and the limiter is on.
+func (l *rateLimiter) follow(now time.Time) {
+	if !now.After(l.lastThrottle) {
+		return
+	}
+	if r, _ := l.curve(now); r > float64(l.bucket.Limit()) {
+		l.setFill(now, r)
+	}
 }
 
 // setFill sets the bucket's rate from now on, not below the floor. The
@@ -421,6 +472,7 @@ func (l *rateLimiter) setFill(now time.Time, r float64) {
 func (l *rateLimiter) measure(now time.Time) {
 	if l.bucketStart.IsZero() {
 		l.bucketStart = now
+		l.firstSend = now
 	}
 	l.count += float64(l.pending.Swap(0))
 	el := now.Sub(l.bucketStart)

@@ -251,17 +251,26 @@ func TestRateLimiter_throttleInStartWindowHandsOverToTheRate(t *testing.T) {
 	clock := newTestClock()
 	l := newRateLimiter(clock.now)
 	// The API's limit is used up already: both requests of the window
-	// are throttled, which cuts the rate once and ends the window.
+	// are throttled, none accepted, which cuts the rate once, to the
+	// floor, and ends the window.
 	sent := sendable(t, l)
 	clock.advance(20 * time.Millisecond)
 	for _, p := range sent {
 		l.onThrottle(p)
 	}
 	fill, _ := rates(l)
-	if want := rateBeta * float64(rateStartWindow) / rateOnsetWindow.Seconds(); !l.enabled.Load() || !l.open.Load() || !near(fill, want) {
-		t.Fatalf("after the window's throttles: on %v, window open %v, rate %.3f/s, want %.3f/s", l.enabled.Load(), l.open.Load(), fill, want)
+	if !l.enabled.Load() || !l.open.Load() || fill != rateMin {
+		t.Fatalf("after the window's throttles: on %v, window open %v, rate %.3f/s, want the floor %.3f/s", l.enabled.Load(), l.open.Load(), fill, rateMin)
 	}
-	// From now on the rate spaces the requests, however many await answers.
+	// The curve flattens at beta times the rate sent, two requests in the
+	// onset window.
+	if want := rateBeta * float64(rateStartWindow) / rateOnsetWindow.Seconds(); !near(l.lastMax, want) {
+		t.Fatalf("the curve flattens at %.3f/s, want %.3f/s", l.lastMax, want)
+	}
+
+	// From now on the rate spaces the requests, however many await
+	// answers; with the clock standing still, at the floor: the bucket
+	// starts empty, so the first waits one token.
 	s := &summingSleeper{}
 	for i := range 2 * rateStartWindow {
 		p, err := l.wait(context.Background(), s.sleep, 0)
@@ -269,8 +278,45 @@ func TestRateLimiter_throttleInStartWindowHandsOverToTheRate(t *testing.T) {
 			t.Fatalf("request %d after the window: permit %+v, %v", i, p, err)
 		}
 	}
-	if want := tokens(1, fill) + tokens(2, fill) + tokens(3, fill); s.total != want {
-		t.Fatalf("the requests waited %v in all, want %v (the first token free, then one every 1/rate at %.3f/s)", s.total, want, fill)
+	if want := tokens(1, fill) + tokens(2, fill) + tokens(3, fill) + tokens(4, fill); s.total != want {
+		t.Fatalf("the requests waited %v in all, want %v (one every 1/rate at %.3f/s)", s.total, want, fill)
+	}
+}
+
+func TestRateLimiter_rateFollowsTheCurveWhileCallersWait(t *testing.T) {
+	clock := newTestClock()
+	l := newRateLimiter(clock.now)
+	for _, p := range sendable(t, l) {
+		l.onThrottle(p)
+	}
+	if fill, _ := rates(l); fill != rateMin {
+		t.Fatalf("rate %.3f/s, want the floor", fill)
+	}
+	// At the floor the next token is 1/rateMin away, and no answer comes
+	// to raise the rate meanwhile: the caller's own steps move the rate
+	// along the curve, and its token comes sooner.
+	var waits []time.Duration
+	p, err := l.wait(context.Background(), func(_ context.Context, d time.Duration) error {
+		waits = append(waits, d)
+		clock.advance(d)
+		return nil
+	}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total time.Duration
+	for _, d := range waits {
+		if d > rateStep {
+			t.Fatalf("a sleep of %v, want at most rateStep (%v) at a time", d, rateStep)
+		}
+		total += d
+	}
+	if total >= tokens(1, rateMin)/2 || p.rate <= rateMin {
+		t.Fatalf("waited %v (%v), sent at %.3f/s: want well under %v, above the floor", total, waits, p.rate, tokens(1, rateMin))
+	}
+	x := clock.now().Sub(l.lastThrottle).Seconds() - l.k
+	if fill, _ := rates(l); fill > rateScale*x*x*x+l.lastMax+1e-9 {
+		t.Fatalf("rate %.3f/s, above the curve", fill)
 	}
 }
 
@@ -289,15 +335,18 @@ func TestRateLimiter_throttleDropsToBetaOfMeasuredRate(t *testing.T) {
 		t.Fatalf("after a throttle: on %v, rate %.3f/s, want %.3f/s (beta × measured)", l.enabled.Load(), fill, rateBeta*measured)
 	}
 
-	// The tokens now come every 1/rate: three callers at one instant.
-	s := &recordingSleeper{}
+	// The tokens now come every 1/rate, the first one interval after
+	// the throttle: three callers at one instant.
+	var got []time.Duration
 	for range 3 {
+		s := &summingSleeper{}
 		if _, err := l.wait(context.Background(), s.sleep, 0); err != nil {
 			t.Fatal(err)
 		}
+		got = append(got, s.total)
 	}
-	if got, want := s.recorded(), []time.Duration{tokens(1, fill), tokens(2, fill)}; !slices.Equal(got, want) {
-		t.Fatalf("waits %v, want %v: the first token is free, then one every 1/rate", got, want)
+	if want := []time.Duration{tokens(1, fill), tokens(2, fill), tokens(3, fill)}; !slices.Equal(got, want) {
+		t.Fatalf("waits %v, want %v: one every 1/rate from the throttle on", got, want)
 	}
 }
 
@@ -315,9 +364,15 @@ func TestRateLimiter_onsetRateBeforeFirstWindow(t *testing.T) {
 	}
 	clock.advance(20 * time.Millisecond)
 	l.onThrottle(permit{})
+	// During start-up the curve flattens at beta times the rate sent, and
+	// the rate starts at beta times the rate accepted over at least
+	// rateWindow.
+	if want := rateBeta * 10 / 0.2; !near(l.lastMax, want) {
+		t.Fatalf("the curve flattens at %.3f/s, want %.3f/s (beta × 10 requests in 200ms)", l.lastMax, want)
+	}
 	fill, _ := rates(l)
-	if want := rateBeta * 10 / 0.2; !near(fill, want) {
-		t.Fatalf("rate %.3f/s, want %.3f/s (beta × 10 requests in 200ms)", fill, want)
+	if want := rateBeta * 10 / rateWindow.Seconds(); !near(fill, want) {
+		t.Fatalf("rate %.3f/s, want %.3f/s (beta × 10 answers over %v)", fill, want, rateWindow)
 	}
 }
 
@@ -419,11 +474,22 @@ func TestRateLimiter_rateCappedAtTwiceMeasured(t *testing.T) {
 	answerAt(t, l, clock, 80, 25*time.Millisecond)
 	p, _ := l.wait(context.Background(), noSleep(t), 0)
 	l.onThrottle(p)
-	// The demand falls to 2 answers/s: the rate follows it down to 4/s,
-	// not up the curve.
+	wmax := l.lastMax
+	// The demand falls to 2 answers/s: the curve goes on up, but the rate
+	// stays at the rate last refused, which it has tried, not beyond it.
 	answerAt(t, l, clock, 20, 500*time.Millisecond)
 	fill, measured := rates(l)
-	if measured > 2.5 || !near(fill, 2*measured) {
+	if measured > 2.5 || !near(fill, wmax) {
+		t.Fatalf("rate %.3f/s with %.3f answers/s, want the last max %.3f/s", fill, measured, wmax)
+	}
+	// Beyond it, twice the measured rate: as if the throttle had come 5 s
+	// ago at 10/s (the curve is far above), then answers every 25 ms.
+	l.mu.Lock()
+	l.lastMax, l.k, l.lastThrottle = 10, 0, clock.now().Add(-5*time.Second)
+	l.mu.Unlock()
+	answerAt(t, l, clock, 30, 25*time.Millisecond)
+	fill, measured = rates(l)
+	if fill <= 10 || !near(fill, 2*measured) {
 		t.Fatalf("rate %.3f/s with %.3f answers/s, want twice the measured rate", fill, measured)
 	}
 }
@@ -450,11 +516,11 @@ func TestRateLimiter_concurrentCallersShareOneBucket(t *testing.T) {
 	}
 	wg.Wait()
 	// The clock stood still, so each caller's waits add up to its release
-	// time. One caller goes at once; the others are released one per
-	// 1/rate, none twice.
+	// time. The callers are released one per 1/rate from the throttle on,
+	// none twice.
 	slices.Sort(waits)
 	for i, d := range waits {
-		if want := tokens(i, fill); d != want {
+		if want := tokens(i+1, fill); d != want {
 			t.Fatalf("caller %d released after %v, want %v (rate %.3f/s)", i, d, want, fill)
 		}
 	}
@@ -471,7 +537,7 @@ func TestRateLimiter_queueFollowsTheRateUp(t *testing.T) {
 		_, _ = l.wait(context.Background(), (&summingSleeper{}).sleep, 0)
 	}
 
-	// The 30th caller's token is due in 29/rate. One step into its wait,
+	// The 30th caller's token is due in 30/rate (the bucket starts empty). One step into its wait,
 	// the rate rises tenfold; the rest of its wait follows.
 	var waits []time.Duration
 	_, err := l.wait(context.Background(), func(_ context.Context, d time.Duration) error {
@@ -492,9 +558,9 @@ func TestRateLimiter_queueFollowsTheRateUp(t *testing.T) {
 		total += d
 	}
 	servedSlowly := slow * rateStep.Seconds()
-	want := rateStep + time.Duration((29-servedSlowly)/(10*slow)*float64(time.Second))
+	want := rateStep + time.Duration((30-servedSlowly)/(10*slow)*float64(time.Second))
 	if waits[0] != rateStep || math.Abs(float64(total-want)) > float64(time.Microsecond) {
-		t.Fatalf("waits %v (%v in all), want %v first and %v in all, not %v at the old rate", waits, total, rateStep, want, tokens(29, slow))
+		t.Fatalf("waits %v (%v in all), want %v first and %v in all, not %v at the old rate", waits, total, rateStep, want, tokens(30, slow))
 	}
 }
 
@@ -509,20 +575,33 @@ func TestRateLimiter_backoffAndRateWaitForTheLonger(t *testing.T) {
 		t.Fatalf("off: waits %v, want the backoff alone", got)
 	}
 
-	answerAt(t, l, clock, 40, 100*time.Millisecond)
-	p, _ := l.wait(context.Background(), noSleep(t), 0)
-	l.onThrottle(p)
-	fill, _ := rates(l)
-	// The next token is due in 1/rate; a Retry-After of 2s wins, in one wait.
-	s = &recordingSleeper{}
-	if _, err := l.wait(context.Background(), s.sleep, 2*time.Second); err != nil {
+	// throttled returns a limiter just throttled at 10 requests/s.
+	throttled := func() (*rateLimiter, float64) {
+		l := newRateLimiter(clock.now)
+		answerAt(t, l, clock, 40, 100*time.Millisecond)
+		p, _ := l.wait(context.Background(), noSleep(t), 0)
+		l.onThrottle(p)
+		fill, _ := rates(l)
+		return l, fill
+	}
+	// The next token is due in 1/rate; a Retry-After of 2s wins, in one
+	// wait, after which the token is there.
+	l, _ = throttled()
+	var waits []time.Duration
+	if _, err := l.wait(context.Background(), func(_ context.Context, d time.Duration) error {
+		waits = append(waits, d)
+		clock.advance(d)
+		return nil
+	}, 2*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	if got := s.recorded(); !slices.Equal(got, []time.Duration{2 * time.Second}) {
-		t.Fatalf("on: waits %v, want one of 2s", got)
+	if !slices.Equal(waits, []time.Duration{2 * time.Second}) {
+		t.Fatalf("on: waits %v, want one of 2s", waits)
 	}
-	// Behind twenty more callers the queue is longer than the backoff: the
-	// token's time wins (the clock stood still: 21 tokens after the free one).
+	// Behind twenty callers the queue is longer than the backoff: the
+	// token's time wins (the clock stands still: 21 tokens from the
+	// throttle on).
+	l, fill := throttled()
 	for range 20 {
 		_, _ = l.wait(context.Background(), (&summingSleeper{}).sleep, 0)
 	}
@@ -541,9 +620,6 @@ func TestRateLimiter_contextEndsWait(t *testing.T) {
 	l.onSuccess(permit{})
 	l.onThrottle(permit{})
 	fill, _ := rates(l)
-	if _, err := l.wait(context.Background(), noSleep(t), 0); err != nil {
-		t.Fatal(err) // the free token
-	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	entered := make(chan struct{})
@@ -603,7 +679,7 @@ func TestRateLimiter_floor(t *testing.T) {
 		total = s.total
 	}
 	// The last throttled caller took the bucket's token as it came due.
-	if want := tokens(3, rateMin); total != want {
+	if want := tokens(3, rateMin); math.Abs(float64(total-want)) > float64(time.Microsecond) {
 		t.Fatalf("the third caller waits %v, want %v (three tokens at the floor)", total, want)
 	}
 }
