@@ -33,7 +33,7 @@ import (
 // it cut to: β·Wmax, β being rateBeta, or rateBeta^n in a streak, below),
 // which flattens near the rate last refused before probing beyond it, and
 // beyond Wmax never above twice the measured rate. It differs from AWS's in
-// seven ways:
+// six ways:
 //   - While off, a process starts as TCP's slow start does: at most
 //     rateStartWindow requests await an answer, and each answer that is not
 //     a throttle lets one more go (the window doubles every round trip),
@@ -49,12 +49,13 @@ import (
 //     answers accepted so far (over at least rateWindow), not of the
 //     requests sent, with Wmax at rateBeta times the rate sent: a process
 //     that starts while others use up the limit has most of its first
-//     requests refused (none accepted: it starts at the floor), and cut
-//     from the rate it sent at, it would go on taking its share from
-//     the others at their cost (make bench's fleet). The curve brings a
-//     process that is alone at a small burst back up within about half a
-//     second (make bench's storm). The bucket starts empty: the next
-//     request waits one interval.
+//     requests refused (none accepted: it starts at the floor); cut from
+//     the rate it sent at (tens per second, measured over milliseconds),
+//     it would need several more refused requests to come down to its
+//     share (make bench's fleet). The curve brings a process alone at a
+//     small burst back up to the limit within about half a second (make
+//     bench's storm). The bucket starts empty: the next request waits one
+//     interval.
 //   - A throttle lowers the rate only if rateBeta times the rate its request
 //     was sent at is below the current rate, so that the throttles of ten
 //     requests sent together cut it once, not by 0.7^10. The n-th decrease
@@ -363,10 +364,11 @@ func (l *rateLimiter) peek() time.Duration {
 // onThrottle is told about a throttled answer to a request sent under p.
 // The first throttle switches the limiter on, with an empty bucket, at
 // rateBeta times the measured rate (during start-up, times the rate
-// accepted; see above) and opens the start-up window. After that, a throttle lowers the rate to rateBeta^n times the rate
-// the request was sent at (or the measured rate, if lower), n the decreases
-// since the last answer that was not a throttle, unless rateBeta times that
-// rate is not below the current one: then the throttle was accounted for.
+// accepted; see above) and opens the start-up window. After that, a
+// throttle lowers the rate to rateBeta^n times the rate the request was
+// sent at (or the measured rate, if lower), n the decreases since the last
+// answer that was not a throttle, unless rateBeta times that rate is not
+// below the current one: then the throttle was accounted for.
 func (l *rateLimiter) onThrottle(p permit) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -384,7 +386,7 @@ func (l *rateLimiter) onThrottle(p permit) {
 			return
 		}
 	} else {
-		l.bucket = rate.NewLimiter(0, 1) // full; setFill gives it its rate
+		l.bucket = rate.NewLimiter(0, 1) // setFill gives it its rate; emptied below
 		l.enabled.Store(true)
 		l.gen.Add(1)
 		l.streak = 0
