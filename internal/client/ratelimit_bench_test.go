@@ -23,12 +23,14 @@ import (
 //
 //	go test -run '^$' -bench AdaptiveRate -benchtime 3x -count 3 ./internal/client/
 //
-// For the limiter of 0.3.0 it gave the fleet's and the storm's numbers
-// within make bench's spread (fleet 0.21-0.27 throttled per order against
-// make bench's 0.20-0.27, storm 1.06× its floor against 1.05-1.07×); the
-// process alone is refused more often than through Terraform (0.12-0.20
-// throttled per order against 0.05-0.08), whose first creates come less
-// at once. It is a proxy, not the measure.
+// For the limiter before the start-up cut it gave the fleet's and the
+// storm's numbers within make bench's spread (fleet 0.21-0.27 throttled
+// per order against make bench's 0.20-0.27, storm 1.06× its floor against
+// 1.05-1.07×), and with it fleet 0.12-0.16 against 0.12-0.19, storm
+// 1.10-1.13× against 1.09-1.11×; the process alone is refused more often
+// than through Terraform (0.08-0.18 throttled per order against
+// 0.05-0.12), whose first creates come less at once. It is a proxy, not
+// the measure.
 func BenchmarkAdaptiveRate(b *testing.B) {
 	for _, sc := range []struct {
 		name          string
