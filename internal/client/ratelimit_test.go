@@ -32,6 +32,19 @@ func (c *testClock) advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
+// advancingSleeper returns a Sleeper that appends each wait to waits and
+// moves clock by it, then calls after (if not nil).
+func advancingSleeper(clock *testClock, waits *[]time.Duration, after func()) Sleeper {
+	return func(_ context.Context, d time.Duration) error {
+		*waits = append(*waits, d)
+		clock.advance(d)
+		if after != nil {
+			after()
+		}
+		return nil
+	}
+}
+
 // recordingSleeper records the waits asked of it and returns at once.
 type recordingSleeper struct {
 	mu     sync.Mutex
@@ -296,11 +309,7 @@ func TestRateLimiter_rateFollowsTheCurveWhileCallersWait(t *testing.T) {
 	// to raise the rate meanwhile: the caller's own steps move the rate
 	// along the curve, and its token comes sooner.
 	var waits []time.Duration
-	p, err := l.wait(context.Background(), func(_ context.Context, d time.Duration) error {
-		waits = append(waits, d)
-		clock.advance(d)
-		return nil
-	}, 0)
+	p, err := l.wait(context.Background(), advancingSleeper(clock, &waits, nil), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -540,16 +549,13 @@ func TestRateLimiter_queueFollowsTheRateUp(t *testing.T) {
 	// The 30th caller's token is due in 30/rate (the bucket starts empty). One step into its wait,
 	// the rate rises tenfold; the rest of its wait follows.
 	var waits []time.Duration
-	_, err := l.wait(context.Background(), func(_ context.Context, d time.Duration) error {
-		waits = append(waits, d)
-		clock.advance(d)
+	_, err := l.wait(context.Background(), advancingSleeper(clock, &waits, func() {
 		if len(waits) == 1 {
 			l.mu.Lock()
 			l.setFill(clock.now(), 10*slow)
 			l.mu.Unlock()
 		}
-		return nil
-	}, 0)
+	}), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -588,11 +594,7 @@ func TestRateLimiter_backoffAndRateWaitForTheLonger(t *testing.T) {
 	// wait, after which the token is there.
 	l, _ = throttled()
 	var waits []time.Duration
-	if _, err := l.wait(context.Background(), func(_ context.Context, d time.Duration) error {
-		waits = append(waits, d)
-		clock.advance(d)
-		return nil
-	}, 2*time.Second); err != nil {
+	if _, err := l.wait(context.Background(), advancingSleeper(clock, &waits, nil), 2*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(waits, []time.Duration{2 * time.Second}) {
