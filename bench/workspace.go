@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/pcorder/terraform-provider-alicloud/internal/fakealicloud"
@@ -25,6 +26,10 @@ type sample struct {
 	peakRSSKiB    int64         // max over the provider processes
 	providerCPU   time.Duration // user+system CPU, summed over the provider processes
 	terraformCPU  time.Duration // user+system CPU of Terraform itself
+	// fakeCPU is this process's user+system CPU during the command: for
+	// alicloud, the in-process fake's work, on the same cores as the run's
+	// (none for the floors). Runs that overlap (the fleet's) share it.
+	fakeCPU time.Duration
 	// The fake's view, for alicloud runs: the requests of this run's
 	// provider processes (its access key) and the orders on its circuits.
 	requests, throttled, orders, dups, inState int
@@ -168,8 +173,10 @@ func (ws *workspace) measure(measure string, args ...string) (s sample, problem 
 	cmd.Env = append(slices.Clip(b.env), "RSSWRAP_LOG="+rssLog)
 	start := time.Now()
 	s.started = start
+	before := selfCPU()
 	err = cmd.Run()
 	s.elapsed = time.Since(start)
+	s.fakeCPU = selfCPU() - before
 	var exitErr *exec.ExitError
 	if err != nil && !errors.As(err, &exitErr) {
 		return s, "", fmt.Errorf("%s: %w", name, err)
@@ -332,4 +339,13 @@ func lastLines(path string, n int) string {
 	data, _ := os.ReadFile(path)
 	ls := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
 	return "  " + strings.Join(ls[max(0, len(ls)-n):], "\n  ")
+}
+
+// selfCPU is this process's user+system CPU so far (0 if unknown).
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
