@@ -42,7 +42,9 @@
 //     wall time, the ratio to the same-schema floor, the peak RSS of the
 //     provider processes (rsswrap stands in for each provider and records
 //     wait4's ru_maxrss of the real one; the max over a run's processes is
-//     kept), and for alicloud the requests per order by action
+//     kept), the CPU of Terraform, of the providers and, for alicloud, of
+//     the fake (this process's own during the run, on the same cores), and
+//     for alicloud the requests per order by action
 //     (CreatePhysicalConnectionOccupancyOrder, QueryOrders, GetOrderDetail,
 //     DescribePhysicalConnections, and the reads before the first create:
 //     the plan's lookups);

@@ -28,7 +28,8 @@ type sample struct {
 	terraformCPU  time.Duration // user+system CPU of Terraform itself
 	// fakeCPU is this process's user+system CPU during the command: for
 	// alicloud, the in-process fake's work, on the same cores as the run's
-	// (none for the floors). Runs that overlap (the fleet's) share it.
+	// (next to nothing for the floors, which talk to no fake). Runs that
+	// overlap (the fleet's) share it, so it is reported for none of them.
 	fakeCPU time.Duration
 	// The fake's view, for alicloud runs: the requests of this run's
 	// provider processes (its access key) and the orders on its circuits.
