@@ -52,9 +52,11 @@ import (
 //     requests refused (none accepted: it starts at the floor); cut from
 //     the rate it sent at (tens per second, measured over milliseconds),
 //     it would need several more refused requests to come down to its
-//     share (make bench's fleet). The curve brings a process alone at a
-//     small burst back up to the limit within about half a second (make
-//     bench's storm). The bucket starts empty: the next request waits one
+//     share (make bench's fleet). The cost falls on a process alone at a
+//     small burst: its curve flattens at rateBeta times the rate sent in
+//     the onset window, which through Terraform was below the limit (about
+//     21/s under 25/s for two seconds in make bench's storm, 1.09-1.12×
+//     its floor). The bucket starts empty: the next request waits one
 //     interval.
 //   - A throttle lowers the rate only if rateBeta times the rate its request
 //     was sent at is below the current rate, so that the throttles of ten
