@@ -27,10 +27,12 @@ import (
 // storm's numbers within make bench's spread (fleet 0.21-0.27 throttled
 // per order against make bench's 0.20-0.27, storm 1.06× its floor against
 // 1.05-1.07×), and with it fleet 0.12-0.16 against 0.12-0.19, storm
-// 1.10-1.13× against 1.09-1.11×; the process alone is refused more often
+// 1.10-1.13× against 1.09-1.12×; the process alone is refused more often
 // than through Terraform (0.08-0.18 throttled per order against
 // 0.05-0.12), whose first creates come less at once. It is a proxy, not
-// the measure.
+// the measure, and least of all for changes of the start-up: a plateau at
+// the rate sent when answers were accepted gave the storm 1.14-1.15× here
+// and 1.08-1.09× through Terraform (bench/README.md).
 func BenchmarkAdaptiveRate(b *testing.B) {
 	for _, sc := range []struct {
 		name          string
