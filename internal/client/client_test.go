@@ -5,8 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -144,6 +149,42 @@ func TestCreateOccupancyOrder_retriesWithOneToken(t *testing.T) {
 	}
 	if f.logs[0].Code != "Throttling.User" || f.logs[0].HTTPStatus != 400 || f.logs[0].RequestID == "" {
 		t.Fatalf("first attempt logged as %+v", f.logs[0])
+	}
+}
+
+// TestCreateOccupancyOrder_answerCutShortIsRetried: the first answer is the
+// fake's success with its body cut in half (the connection closes under
+// it). The order was placed, so the create is retried with the same token
+// and returns the order the fake replays for it; no second order.
+func TestCreateOccupancyOrder_answerCutShortIsRetried(t *testing.T) {
+	f := newFixture(t, nil)
+	var cut atomic.Bool
+	f.setIntercept(func(w http.ResponseWriter, r *http.Request, action string, _ url.Values) bool {
+		if action != ActionCreateOccupancyOrder || !cut.CompareAndSwap(false, true) {
+			return false
+		}
+		rec := httptest.NewRecorder()
+		f.fake.ServeHTTP(rec, r)
+		body := rec.Body.Bytes()
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(rec.Code)
+		w.Write(body[:len(body)/2]) //nolint:errcheck // The test's own connection.
+		return true
+	})
+	got, err := f.client.CreateOccupancyOrder(context.Background(), order("tok-cut"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	orders := f.fake.Orders()
+	if len(orders) != 1 || got.OrderID != orders[0].ID || got.Attempts != 2 {
+		t.Fatalf("got %+v; the fake holds %+v, want one order, returned on the second attempt", got, orders)
+	}
+	if toks := tokensSent(f.fake); len(toks) != 2 || toks[0] != "tok-cut" || toks[1] != "tok-cut" {
+		t.Fatalf("tokens sent %q, want tok-cut twice", toks)
+	}
+	if f.logs[0].HTTPStatus != http.StatusOK || f.logs[0].Err == "" {
+		t.Fatalf("the cut answer was logged as %+v, want HTTP 200 with a read failure", f.logs[0])
 	}
 }
 

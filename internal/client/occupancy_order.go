@@ -116,7 +116,7 @@ func (c *Client) CreateOccupancyOrder(ctx context.Context, in OccupancyOrderInpu
 	if err != nil {
 		return nil, err
 	}
-	orderID, requestID, err := ParseOrderResponse([]byte(res.body))
+	orderID, requestID, err := ParseOrderResponse(res.body)
 	if err != nil {
 		// A success without a readable order ID: the order was placed.
 		return nil, &UnknownOutcomeError{Action: ActionCreateOccupancyOrder, ClientToken: in.ClientToken, Attempts: res.attempts, Last: err.Error()}

@@ -73,7 +73,7 @@ func (d *OrderDetail) Final() bool {
 func (c *Client) GetOrderDetail(ctx context.Context, orderID string) (*OrderDetail, error) {
 	var d *OrderDetail
 	err := c.billingCall(ctx, ActionGetOrderDetail, map[string]string{"OrderId": orderID}, func(res *rpcResult) (err error) {
-		d, err = ParseOrderDetail([]byte(res.body), orderID)
+		d, err = ParseOrderDetail(res.body, orderID)
 		if d != nil && d.RequestID == "" {
 			d.RequestID = res.requestID
 		}

@@ -43,7 +43,7 @@ func (c *Client) QueryOrders(ctx context.Context, from, to time.Time, pageNum in
 	}
 	var l orderList
 	err := c.billingCall(ctx, ActionQueryOrders, q, func(res *rpcResult) (err error) {
-		l, err = parseOrderList([]byte(res.body), ActionQueryOrders)
+		l, err = parseOrderList(res.body, ActionQueryOrders)
 		return err
 	})
 	return l.Orders, l.TotalCount, err

@@ -74,7 +74,7 @@ func (c *Client) DescribePhysicalConnectionsPage(ctx context.Context, page int, 
 	if err != nil {
 		return nil, err
 	}
-	return parseCircuitPage([]byte(res.body), res.requestID)
+	return parseCircuitPage(res.body, res.requestID)
 }
 
 func parseCircuitPage(body []byte, requestID string) (*CircuitPage, error) {

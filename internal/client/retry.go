@@ -122,11 +122,10 @@ func (c *Client) do(ctx context.Context, call rpcCall) (*rpcResult, error) {
 		}
 		start := time.Now()
 		wire := &wireInfo{}
-		res, err := c.attempt(withWireInfo(ctx, wire), call.endpoint, params, query)
+		body, err := c.attempt(withWireInfo(ctx, wire), call.endpoint, params, query)
 		a := Attempt{Action: call.action, Endpoint: call.endpoint, Number: n, HTTPStatus: wire.status, RequestID: wire.requestID}
 		if err == nil {
 			limiter.onSuccess(permit)
-			body, _ := res["body"].(string)
 			a.Elapsed = time.Since(start)
 			c.report(ctx, a)
 			return &rpcResult{body: body, requestID: wire.requestID, attempts: n}, nil

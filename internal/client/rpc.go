@@ -2,6 +2,8 @@ package client
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"time"
 
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
@@ -43,7 +45,7 @@ type rpcCall struct {
 
 // rpcResult is a successful answer.
 type rpcResult struct {
-	body      string
+	body      []byte
 	requestID string
 	attempts  int
 }
@@ -59,23 +61,37 @@ func (c *Client) params(call rpcCall) *openapi.Params {
 		AuthType:    dara.String("AK"),
 		Style:       dara.String("RPC"),
 		ReqBodyType: dara.String("formData"),
-		// "string" keeps the body as sent: the SDK's JSON decoding would
-		// pass a numeric order ID through a float64 and lose digits.
-		BodyType: dara.String("string"),
+		// "binary" hands over the body unread, as sent (attempt reads it):
+		// the SDK's JSON decoding would pass a numeric order ID through a
+		// float64 and lose digits, and its "string" puts the body in a map
+		// that it encodes as JSON and decodes again (three quarters of the
+		// client's allocations for a page of 100 orders).
+		BodyType: dara.String("binary"),
 	}
 }
 
 // attempt sends one signed request with a fresh SDK client: the SDK's
 // client object is not safe for concurrent use, and making one costs a few
-// allocations.
-func (c *Client) attempt(ctx context.Context, endpoint string, params *openapi.Params, query map[string]*string) (map[string]interface{}, error) {
+// allocations. It returns the body of a success, read (and closed) within
+// the attempt's timeout; a failure to read it is the attempt's error, as it
+// is the SDK's when the SDK reads the body.
+func (c *Client) attempt(ctx context.Context, endpoint string, params *openapi.Params, query map[string]*string) ([]byte, error) {
 	sdk, err := c.newSDKClient(endpoint)
 	if err != nil {
 		return nil, err
 	}
 	actx, cancel := context.WithTimeout(ctx, c.backoff.AttemptTimeout)
 	defer cancel()
-	return sdk.CallApiWithCtx(actx, params, &openapi.OpenApiRequest{Query: query}, &dara.RuntimeOptions{})
+	res, err := sdk.CallApiWithCtx(actx, params, &openapi.OpenApiRequest{Query: query}, &dara.RuntimeOptions{})
+	if err != nil {
+		return nil, err
+	}
+	body, ok := res["body"].(io.ReadCloser)
+	if !ok {
+		return nil, fmt.Errorf("the SDK gave no body for %s (%T)", dara.StringValue(params.Action), res["body"])
+	}
+	defer body.Close() //nolint:errcheck // Read to the end or failed: nothing is left to report.
+	return io.ReadAll(body)
 }
 
 func (c *Client) newSDKClient(endpoint string) (*openapi.Client, error) {
