@@ -92,6 +92,7 @@
 //	                   (another build, to compare)
 //	-terraform PATH    the Terraform CLI (default: what scripts/ensure-terraform.sh prints)
 //	-keep              keep the temporary directory: binaries, logs, working directories
+//	-cpuprofile FILE   a CPU profile of the benchmark's own process: the in-process fake, mostly
 //
 // To check one number in under two minutes, narrow the run; a run narrowed
 // by -quick, -kinds or -measures prints its report and writes it only to an

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -67,6 +68,7 @@ type options struct {
 	terraform   string
 	providerPkg string
 	keep, quick bool
+	cpuProfile  string
 	outDefault  bool // -out not given: results.md is resolved against the benchmark's module
 }
 
@@ -93,6 +95,7 @@ func parseFlags() (options, error) {
 	flag.StringVar(&o.providerPkg, "provider-pkg", ".", "the Go `package` to build as terraform-provider-alicloud, relative to the provider's module root (another build of it, to compare)")
 	flag.StringVar(&o.terraform, "terraform", "", "the Terraform CLI `path` (default: what scripts/ensure-terraform.sh prints)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (binaries, logs, working directories)")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the benchmark's own process (the in-process fake, mostly) to this `file`")
 	flag.BoolVar(&o.quick, "quick", false, "smoke check: -n 1,100 -reps 1 -storm 100")
 	flag.Parse()
 	if flag.NArg() > 0 {
@@ -168,6 +171,22 @@ func run(log func(string, ...any)) error {
 	root, err := findRoots()
 	if err != nil {
 		return err
+	}
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close() //nolint:errcheck // The profile's own failure is the one to report.
+			return err
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			if err := f.Close(); err != nil {
+				log("writing the CPU profile: %v", err)
+			}
+		}()
 	}
 	if o.outDefault && o.out != "" {
 		o.out = filepath.Join(root.bench, o.out)
