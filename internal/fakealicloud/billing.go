@@ -131,6 +131,11 @@ type billingState struct {
 	lag          time.Duration
 	insufficient bool
 	bills        map[string]*bill // by order ID
+	// created is every order's creation time, in order of commitment (the
+	// index of Server.orders); unsorted tells that the clock went back
+	// between two commits, so that QueryOrders cannot search it.
+	created  []time.Time
+	unsorted bool
 }
 
 // bill is the billing side of one order.
@@ -159,6 +164,10 @@ func (b *billingState) commit(o Order, index int, now time.Time) {
 		bl.paid = now
 	}
 	b.bills[o.ID] = bl
+	if n := len(b.created); n > 0 && now.Before(b.created[n-1]) {
+		b.unsorted = true
+	}
+	b.created = append(b.created, now)
 }
 
 // refusal returns the error a billing request to host is refused

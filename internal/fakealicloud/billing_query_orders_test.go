@@ -114,3 +114,45 @@ func TestQueryOrders_refusals(t *testing.T) {
 		t.Errorf("within the lag: %v", got)
 	}
 }
+
+// TestQueryOrders_pagedFilter pages through the orders a filter keeps,
+// among orders it does not keep.
+func TestQueryOrders_pagedFilter(t *testing.T) {
+	s, addr, clk := newTestServer(t, nil)
+	start := clk.Now().UTC()
+	ids := placeOrders(t, s, addr, clk, 5)
+	s.SetPaymentStatus(ids[1], PaymentUnpaid)
+	s.SetPaymentStatus(ids[3], PaymentUnpaid)
+	p := map[string]string{"CreateTimeStart": start.Format(utcLayout), "CreateTimeEnd": clk.Now().UTC().Format(utcLayout),
+		"PaymentStatus": "Paid", "PageSize": "2", "PageNum": "2"}
+	got, total := listedIDs(t, queryOrdersCall(clk.Now(), p).do(t, addr))
+	if fmt.Sprint(got) != fmt.Sprint(ids[4:5]) || total != 3 {
+		t.Errorf("listed %v of %d, want %v of 3", got, total, ids[4:5])
+	}
+}
+
+// TestQueryOrders_clockBack lists by creation time when the clock went
+// back between two orders, so that commitment order is not time order.
+func TestQueryOrders_clockBack(t *testing.T) {
+	s, addr, clk := newTestServer(t, nil)
+	start := clk.Now().UTC()
+	ids := placeOrders(t, s, addr, clk, 2) // at start and +1 min
+	clk.Advance(-5 * time.Minute)          // to -3 min
+	s.AddPhysicalConnection("pc-queryback", testRegion, "Confirmed")
+	ids = append(ids, placeOrder(t, addr, clk.Now(), "PhysicalConnectionId", "pc-queryback", "ClientToken", "tok-back"))
+	clk.Advance(time.Hour)
+	at := func(m int) string { return start.Add(time.Duration(m) * time.Minute).Format(utcLayout) }
+	for _, tc := range []struct {
+		from, to int
+		want     []string
+	}{
+		{-4, -2, ids[2:]},
+		{0, 1, ids[:2]},
+		{-3, 0, []string{ids[0], ids[2]}},
+	} {
+		got, total := listedIDs(t, queryOrdersCall(clk.Now(), map[string]string{"CreateTimeStart": at(tc.from), "CreateTimeEnd": at(tc.to)}).do(t, addr))
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) || total != len(tc.want) {
+			t.Errorf("from %d to %d min: listed %v of %d, want %v", tc.from, tc.to, got, total, tc.want)
+		}
+	}
+}
