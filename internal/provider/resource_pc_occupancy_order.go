@@ -101,7 +101,7 @@ func (r *pcOccupancyOrderResource) Create(ctx context.Context, req resource.Crea
 	token := plan.ClientToken.ValueString()
 	if plan.ClientToken.IsUnknown() || plan.ClientToken.IsNull() {
 		var ok bool
-		if token, ok = derivedToken(r.data.region, plan); !ok {
+		if token, ok = derivedToken(r.data.region, plan.tokenInputs()); !ok {
 			resp.Diagnostics.AddError("Error Creating Occupancy Order", "The client token could not be derived: an argument is still unknown when the order is placed. "+
 				"No request was sent. This is a bug in the provider; please report it, and set client_token to apply meanwhile.")
 			return

@@ -28,22 +28,25 @@ func (r *pcOccupancyOrderResource) ModifyPlan(ctx context.Context, req resource.
 		r.checkImportedCircuit(ctx, req, resp)
 		return
 	}
-	var plan pcOccupancyOrderModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	// The token's inputs and client_token, and nothing more (planValues).
+	values, diags := planValues(ctx, req.Plan, append(tokenAttributes[:len(tokenAttributes):len(tokenAttributes)], "client_token"))
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	inputs, planned := values[:len(tokenAttributes)], values[len(tokenAttributes)]
 	var configured types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("client_token"), &configured)...)
-	if configured.IsNull() && plan.ClientToken.IsUnknown() {
-		if token, ok := derivedToken(r.data.region, plan); ok {
+	if configured.IsNull() && planned.IsUnknown() {
+		if token, ok := derivedToken(r.data.region, inputs); ok {
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("client_token"), token)...)
 		}
 	}
-	if plan.PhysicalConnectionID.IsUnknown() {
+	pcID := inputs[0] // tokenAttributes starts with physical_connection_id
+	if pcID.IsUnknown() || pcID.IsNull() {
 		return
 	}
-	id := plan.PhysicalConnectionID.ValueString()
+	id := pcID.(types.String).ValueString()
 	if !r.data.planned.claim(id) {
 		resp.Diagnostics.AddAttributeError(path.Root("physical_connection_id"), "Two Orders For One Physical Connection",
 			fmt.Sprintf("This plan would place two occupancy-fee orders for physical connection %s in %s: another alicloud_pc_occupancy_order "+

@@ -1,13 +1,18 @@
 package provider
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // derivedTokenPrefix starts every client token the provider derives, so
@@ -29,13 +34,13 @@ const derivedTokenPrefix = "tf1-"
 //
 // Every argument of tokenInputs is an argument whose change places a new
 // order (TestDerivedToken_coversEveryOrderArgument ties the two lists).
-func derivedToken(region string, m pcOccupancyOrderModel) (token string, ok bool) {
+func derivedToken(region string, inputs []attr.Value) (token string, ok bool) {
 	if region == "" {
 		return "", false
 	}
 	h := sha256.New()
 	h.Write([]byte(region))
-	for _, v := range m.tokenInputs() {
+	for _, v := range inputs {
 		if v.IsUnknown() {
 			return "", false
 		}
@@ -45,12 +50,46 @@ func derivedToken(region string, m pcOccupancyOrderModel) (token string, ok bool
 	return derivedTokenPrefix + hex.EncodeToString(h.Sum(nil))[:32], true
 }
 
-// tokenInputs are the arguments that identify an order, in a fixed order.
-// A null value and its default are not the same input: the plan resolves
-// defaults before the token is derived, so both apply-time and plan-time
-// derivations see the resolved value.
+// tokenInputs are the arguments that identify an order, in a fixed order:
+// the attributes tokenAttributes names. A null value and its default are
+// not the same input: the plan resolves defaults before the token is
+// derived, so both apply-time and plan-time derivations see the resolved
+// value.
 func (m pcOccupancyOrderModel) tokenInputs() []attr.Value {
 	return []attr.Value{m.PhysicalConnectionID, m.AutoPay, m.InstanceChargeType, m.Period, m.PricingCycle, m.AutoRenew, m.AutoRenewDuration}
+}
+
+// tokenAttributes names the attributes of tokenInputs, in its order
+// (TestDerivedToken_sameFromPlanAndModel ties the two).
+var tokenAttributes = []string{"physical_connection_id", "auto_pay", "instance_charge_type", "period", "pricing_cycle", "auto_renew", "auto_renew_duration"}
+
+// planValues reads the attributes names of a plan. It decodes only those,
+// where Plan.Get decodes the whole model through reflection (the framework
+// compiles a regular expression per struct field on every call): ModifyPlan
+// runs for every resource of every plan.
+func planValues(ctx context.Context, p tfsdk.Plan, names []string) ([]attr.Value, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	var obj map[string]tftypes.Value
+	if err := p.Raw.As(&obj); err != nil {
+		diags.AddError("Error Reading Plan", "The plan could not be read: "+err.Error()+". This is a bug in the provider; please report it.")
+		return nil, diags
+	}
+	attrs := p.Schema.GetAttributes()
+	out := make([]attr.Value, len(names))
+	for i, name := range names {
+		a, ok := attrs[name]
+		if !ok {
+			diags.AddError("Error Reading Plan", "The schema has no attribute "+name+". This is a bug in the provider; please report it.")
+			return nil, diags
+		}
+		v, err := a.GetType().ValueFromTerraform(ctx, obj[name])
+		if err != nil {
+			diags.AddAttributeError(path.Root(name), "Error Reading Plan", "The plan's "+name+" could not be read: "+err.Error()+". This is a bug in the provider; please report it.")
+			return nil, diags
+		}
+		out[i] = v
+	}
+	return out, diags
 }
 
 // canonical writes a known value so that no two different values (null

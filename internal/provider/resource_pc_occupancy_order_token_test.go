@@ -9,7 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -33,7 +36,7 @@ func tokenOf(chargeType string, period int64, cycle string) string {
 	if cycle != "" {
 		m.PricingCycle = types.StringValue(cycle)
 	}
-	token, ok := derivedToken(testRegion, m)
+	token, ok := derivedToken(testRegion, m.tokenInputs())
 	if !ok {
 		panic("tokenOf: an input is unknown")
 	}
@@ -62,7 +65,7 @@ func tokenForParams(p map[string]string) string {
 		n, _ := strconv.ParseInt(v, 10, 64)
 		m.AutoRenewDuration = types.Int64Value(n)
 	}
-	token, _ := derivedToken(testRegion, m)
+	token, _ := derivedToken(testRegion, m.tokenInputs())
 	return token
 }
 
@@ -93,7 +96,7 @@ func TestDerivedToken_stableAndSensitive(t *testing.T) {
 	for name, change := range changes {
 		changed := m
 		change(&changed)
-		token, ok := derivedToken(testRegion, changed)
+		token, ok := derivedToken(testRegion, changed.tokenInputs())
 		if !ok {
 			t.Fatalf("%s: no token", name)
 		}
@@ -102,12 +105,12 @@ func TestDerivedToken_stableAndSensitive(t *testing.T) {
 		}
 		seen[token] = "a change of " + name
 	}
-	if other, _ := derivedToken(testRegion2, m); other == base {
+	if other, _ := derivedToken(testRegion2, m.tokenInputs()); other == base {
 		t.Error("another region derives the same token")
 	}
 	unknown := m
 	unknown.Period = types.Int64Unknown()
-	if _, ok := derivedToken(testRegion, unknown); ok {
+	if _, ok := derivedToken(testRegion, unknown.tokenInputs()); ok {
 		t.Error("an unknown period derived a token")
 	}
 
@@ -273,4 +276,42 @@ resource "alicloud_pc_occupancy_order" "test" {
 			Check: e.checkOneToken("token-from-elsewhere"),
 		}},
 	})
+}
+
+// TestDerivedToken_sameFromPlanAndModel: ModifyPlan reads the token's
+// inputs from the plan by tokenAttributes, Create from the model by
+// tokenInputs; both must read the same values in the same order.
+func TestDerivedToken_sameFromPlanAndModel(t *testing.T) {
+	ctx := context.Background()
+	var resp fwresource.SchemaResponse
+	(&pcOccupancyOrderResource{}).Schema(ctx, fwresource.SchemaRequest{}, &resp)
+	m := pcOccupancyOrderModel{
+		ID: types.StringUnknown(), OrderID: types.StringUnknown(), PhysicalConnectionID: types.StringValue(testPCID),
+		AutoPay: types.BoolValue(true), InstanceChargeType: types.StringValue("PrePaid"), Period: types.Int64Value(3),
+		PricingCycle: types.StringValue("Year"), AutoRenew: types.BoolValue(true), AutoRenewDuration: types.Int64Value(2),
+		ClientToken: types.StringUnknown(), RequestID: types.StringUnknown(), RegionID: types.StringUnknown(),
+		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType})},
+	}
+	plan := tfsdk.Plan{Schema: resp.Schema}
+	if diags := plan.Set(ctx, &m); diags.HasError() {
+		t.Fatal(diags)
+	}
+	got, diags := planValues(ctx, plan, tokenAttributes)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	want := m.tokenInputs()
+	if len(got) != len(want) {
+		t.Fatalf("read %d values, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if !got[i].Equal(want[i]) {
+			t.Errorf("%s: read %s from the plan, the model has %s", tokenAttributes[i], got[i], want[i])
+		}
+	}
+	a, _ := derivedToken(testRegion, got)
+	b, _ := derivedToken(testRegion, want)
+	if a != b {
+		t.Errorf("token from the plan %s, from the model %s", a, b)
+	}
 }
