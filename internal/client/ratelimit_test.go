@@ -752,3 +752,53 @@ func BenchmarkRateLimiter_waitOff(b *testing.B) {
 		_, _ = l.wait(ctx, sleepContext, 0)
 	}
 }
+
+// TestRateLimiter_startupCutClimbsBackWithinRise: a cut during start-up
+// (here to the floor: the window's requests were all refused) climbs back
+// to the curve's plateau within rateStartRise, not in K = ∛((Wmax −
+// start) ÷ rateScale), and beyond the plateau grows as any other curve.
+func TestRateLimiter_startupCutClimbsBackWithinRise(t *testing.T) {
+	clock := newTestClock()
+	l := newRateLimiter(clock.now)
+	sent := sendable(t, l)
+	clock.advance(20 * time.Millisecond)
+	for _, p := range sent {
+		l.onThrottle(p)
+	}
+	throttledAt := clock.now()
+	wmax := rateBeta * float64(rateStartWindow) / rateOnsetWindow.Seconds()
+	if natural := math.Cbrt((wmax - rateMin) / rateScale); natural <= rateStartRise.Seconds() {
+		t.Fatalf("K would be %.3fs without the start-up rise: the test shows nothing", natural)
+	}
+	curveAt := func(d time.Duration) float64 {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		r, _ := l.curve(throttledAt.Add(d))
+		return r
+	}
+	// None was accepted: the curve starts at 0 (the rate at the floor).
+	for _, tc := range []struct {
+		after time.Duration
+		want  float64
+	}{
+		{0, 0},
+		{rateStartRise / 4, wmax - wmax*27/64},
+		{rateStartRise / 2, wmax - wmax/8}, // concave: seven eighths of the way at half the time
+		{rateStartRise, wmax},
+	} {
+		if got := curveAt(tc.after); !near(got, tc.want) {
+			t.Errorf("%v after the start-up cut: the curve is at %.3f/s, want %.3f/s", tc.after, got, tc.want)
+		}
+	}
+	if fill, _ := rates(l); fill != rateMin {
+		t.Errorf("the rate starts at %.3f/s, want the floor %.3f/s", fill, rateMin)
+	}
+	// The steeper scale is this cut's alone: the curve is back at the
+	// plateau in rateStartRise, not in K.
+	l.mu.Lock()
+	rise := l.rise
+	l.mu.Unlock()
+	if !near(rise, wmax/math.Pow(rateStartRise.Seconds(), 3)) {
+		t.Errorf("the climb's scale is %.3f, want %.3f", rise, wmax/math.Pow(rateStartRise.Seconds(), 3))
+	}
+}
