@@ -80,6 +80,25 @@ func TestDescribePhysicalConnections_pages(t *testing.T) {
 	}
 }
 
+// TestDescribePhysicalConnections_filteredPages pages through the circuits
+// a filter keeps, among circuits it does not keep.
+func TestDescribePhysicalConnections_filteredPages(t *testing.T) {
+	s, addr, clk := newTestServer(t, nil)
+	const region = "cn-shanghai"
+	for i := 1; i <= 9; i++ {
+		status := "Enabled"
+		if i%3 == 0 {
+			status = StatusComplete
+		}
+		s.AddPhysicalConnection(fmt.Sprintf("pc-%02d", i), region, status)
+	}
+	p := map[string]string{"RegionId": region, "Filter.1.Key": "Status", "Filter.1.Value.1": StatusComplete, "PageSize": "2", "PageNumber": "2"}
+	got, total := connectionIDs(t, describeCall(clk.Now(), p).do(t, addr))
+	if strings.Join(got, ",") != "pc-09" || total != 3 {
+		t.Errorf("page 2 of the Complete circuits: %v of %d, want pc-09 of 3", got, total)
+	}
+}
+
 func TestDescribePhysicalConnections_filters(t *testing.T) {
 	s, addr, clk := newTestServer(t, nil)
 	s.AddPhysicalConnection("pc-a", testRegion, "Enabled")
