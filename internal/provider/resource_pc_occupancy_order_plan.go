@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -28,8 +29,7 @@ func (r *pcOccupancyOrderResource) ModifyPlan(ctx context.Context, req resource.
 		r.checkImportedCircuit(ctx, req, resp)
 		return
 	}
-	// The token's inputs and client_token, and nothing more (planValues).
-	values, diags := planValues(ctx, req.Plan, append(tokenAttributes[:len(tokenAttributes):len(tokenAttributes)], "client_token"))
+	values, diags := planValues(ctx, req.Plan, modifyPlanAttributes)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -42,11 +42,11 @@ func (r *pcOccupancyOrderResource) ModifyPlan(ctx context.Context, req resource.
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("client_token"), token)...)
 		}
 	}
-	pcID := inputs[0] // tokenAttributes starts with physical_connection_id
-	if pcID.IsUnknown() || pcID.IsNull() {
+	pcID, ok := inputs[0].(types.String) // tokenAttributes starts with physical_connection_id
+	if !ok || pcID.IsUnknown() || pcID.IsNull() {
 		return
 	}
-	id := pcID.(types.String).ValueString()
+	id := pcID.ValueString()
 	if !r.data.planned.claim(id) {
 		resp.Diagnostics.AddAttributeError(path.Root("physical_connection_id"), "Two Orders For One Physical Connection",
 			fmt.Sprintf("This plan would place two occupancy-fee orders for physical connection %s in %s: another alicloud_pc_occupancy_order "+
@@ -56,6 +56,10 @@ func (r *pcOccupancyOrderResource) ModifyPlan(ctx context.Context, req resource.
 	}
 	r.checkCircuit(ctx, id, resp)
 }
+
+// modifyPlanAttributes are what ModifyPlan reads of a plan that places an
+// order: the token's inputs and client_token, and nothing more (planValues).
+var modifyPlanAttributes = slices.Concat(tokenAttributes, []string{"client_token"})
 
 // checkImportedCircuit refuses a plan that would record an imported order
 // under another circuit than the one it was imported for: an order cannot
