@@ -260,17 +260,24 @@ func TestRateLimiter_startWindowDoesNotWaitOnHungRequests(t *testing.T) {
 	}
 }
 
-func TestRateLimiter_throttleInStartWindowHandsOverToTheRate(t *testing.T) {
-	clock := newTestClock()
+// refusedAtStart returns a limiter whose start-up window was refused
+// whole, 20 ms after it was sent: the API's limit was used up already.
+func refusedAtStart(t *testing.T, clock *testClock) *rateLimiter {
+	t.Helper()
 	l := newRateLimiter(clock.now)
-	// The API's limit is used up already: both requests of the window
-	// are throttled, none accepted, which cuts the rate once, to the
-	// floor, and ends the window.
 	sent := sendable(t, l)
 	clock.advance(20 * time.Millisecond)
 	for _, p := range sent {
 		l.onThrottle(p)
 	}
+	return l
+}
+
+func TestRateLimiter_throttleInStartWindowHandsOverToTheRate(t *testing.T) {
+	clock := newTestClock()
+	// Both requests of the window are throttled, none accepted, which
+	// cuts the rate once, to the floor, and ends the window.
+	l := refusedAtStart(t, clock)
 	fill, _ := rates(l)
 	if !l.enabled.Load() || !l.open.Load() || fill != rateMin {
 		t.Fatalf("after the window's throttles: on %v, window open %v, rate %.3f/s, want the floor %.3f/s", l.enabled.Load(), l.open.Load(), fill, rateMin)
@@ -756,15 +763,10 @@ func BenchmarkRateLimiter_waitOff(b *testing.B) {
 // TestRateLimiter_startupCutClimbsBackWithinRise: a cut during start-up
 // (here to the floor: the window's requests were all refused) climbs back
 // to the curve's plateau within rateStartRise, not in K = ∛((Wmax −
-// start) ÷ rateScale), and beyond the plateau grows as any other curve.
+// start) ÷ rateScale).
 func TestRateLimiter_startupCutClimbsBackWithinRise(t *testing.T) {
 	clock := newTestClock()
-	l := newRateLimiter(clock.now)
-	sent := sendable(t, l)
-	clock.advance(20 * time.Millisecond)
-	for _, p := range sent {
-		l.onThrottle(p)
-	}
+	l := refusedAtStart(t, clock)
 	throttledAt := clock.now()
 	wmax := rateBeta * float64(rateStartWindow) / rateOnsetWindow.Seconds()
 	if natural := math.Cbrt((wmax - rateMin) / rateScale); natural <= rateStartRise.Seconds() {
