@@ -58,10 +58,10 @@ import (
 //     cut this way, at its first requests, to a few per second, took two
 //     seconds to climb back at rateScale (make bench's storm: 33 creates
 //     in its first 2 s, where the limit allowed 52; 1.12-1.13× its floor,
-//     and 1.06-1.07× with the rise), while a process that joins a limit
+//     and 1.06-1.08× with the rise), while a process that joins a limit
 //     the others use up is throttled again on the way up and from then on
 //     climbs at rateScale (the fleet: 0.13-0.17 throttled requests per
-//     order in four runs each, with the rise and without). Its curve
+//     order with the rise, 0.15-0.18 without, four runs each). Its curve
 //     flattens at rateBeta times the rate sent in the onset window, below
 //     the limit for the storm's process (about 21/s under 25/s).
 //   - A throttle lowers the rate only if rateBeta times the rate its request
