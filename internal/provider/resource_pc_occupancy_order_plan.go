@@ -43,7 +43,13 @@ func (r *pcOccupancyOrderResource) ModifyPlan(ctx context.Context, req resource.
 		}
 	}
 	pcID, ok := inputs[0].(types.String) // tokenAttributes starts with physical_connection_id
-	if !ok || pcID.IsUnknown() || pcID.IsNull() {
+	if !ok {
+		// Never skip the checks below quietly: they stop a second order.
+		resp.Diagnostics.AddError("Error Reading Plan", fmt.Sprintf("physical_connection_id was read as %T, not a string. "+
+			"Nothing was ordered. This is a bug in the provider; please report it.", inputs[0]))
+		return
+	}
+	if pcID.IsUnknown() || pcID.IsNull() {
 		return
 	}
 	id := pcID.ValueString()
