@@ -803,4 +803,18 @@ func TestRateLimiter_startupCutClimbsBackWithinRise(t *testing.T) {
 	if !near(rise, wmax/math.Pow(rateStartRise.Seconds(), 3)) {
 		t.Errorf("the climb's scale is %.3f, want %.3f", rise, wmax/math.Pow(rateStartRise.Seconds(), 3))
 	}
+	// A process that joined a limit the others use up is refused again on
+	// the way up: that cut climbs at rateScale, as any other.
+	clock.advance(rateStartRise / 5)
+	p, err := l.wait(context.Background(), (&summingSleeper{}).sleep, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.onThrottle(p)
+	l.mu.Lock()
+	rise = l.rise
+	l.mu.Unlock()
+	if fill, _ := rates(l); rise != rateScale || fill >= p.rate {
+		t.Errorf("a throttle on the way up: scale %.3f (want rateScale %.3f), rate %.3f/s (sent at %.3f/s)", rise, rateScale, fill, p.rate)
+	}
 }
