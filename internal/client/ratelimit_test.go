@@ -457,18 +457,29 @@ func TestRateLimiter_recoversAlongCubic(t *testing.T) {
 	l.onThrottle(p)
 	k := math.Cbrt(wmax * (1 - rateBeta) / rateScale)
 	throttledAt := clock.now()
+	hold, double := rateHold.Seconds(), rateDouble.Seconds()
 
-	// Requests keep coming every 50ms or as the limiter lets them (the
-	// cap of twice the measured rate does not bind), each answer moving
-	// the rate along the curve.
+	// Requests keep coming every 50ms or as the limiter lets them, each
+	// answer moving the rate along the curve: the cubic up to the plateau
+	// (the rate refused: every answer before the throttle was accepted),
+	// the plateau for rateHold, then doubling every rateDouble up to twice
+	// the measured rate.
 	prev := rateBeta * wmax
-	for clock.now().Sub(throttledAt) < 2*time.Duration(k*float64(time.Second)) {
+	capped := false
+	for clock.now().Sub(throttledAt) < time.Duration((k+hold+2*double)*float64(time.Second)) {
 		answerAt(t, l, clock, 1, 50*time.Millisecond)
 		dt := clock.now().Sub(throttledAt).Seconds()
 		x := dt - k
 		want := rateScale*x*x*x + wmax
+		if x >= 0 {
+			want = wmax * math.Exp2(max(x-hold, 0)/double)
+		}
 		fill, measured := rates(l)
-		if !near(fill, min(want, 2*measured)) {
+		if x >= 0 {
+			capped = capped || want > 2*measured
+			want = min(want, 2*measured)
+		}
+		if !near(fill, want) {
 			t.Fatalf("%.3fs after the throttle: rate %.4f/s, want %.4f/s", dt, fill, want)
 		}
 		if fill < prev {
@@ -477,10 +488,76 @@ func TestRateLimiter_recoversAlongCubic(t *testing.T) {
 		if dt < k && fill >= wmax {
 			t.Fatalf("%.3fs after the throttle, before K=%.3fs: rate %.4f/s already at the last max %.4f", dt, k, fill, wmax)
 		}
+		if x >= 0 && x < hold && fill != wmax {
+			t.Fatalf("%.3fs after the throttle, within the hold: rate %.4f/s, want the plateau %.4f/s", dt, fill, wmax)
+		}
 		prev = fill
 	}
-	if prev <= wmax {
-		t.Fatalf("after 2K the rate %.3f/s has not passed the last max %.3f/s", prev, wmax)
+	if prev <= wmax || !capped {
+		t.Fatalf("after the hold the rate %.3f/s has not passed the last max %.3f/s up to the cap (capped %v)", prev, wmax, capped)
+	}
+}
+
+// TestRateLimiter_plateauIsTheShareAccepted: the curve climbs back to
+// the rate refused times the fraction of the last second's answers that
+// were accepted, not to the rate refused.
+func TestRateLimiter_plateauIsTheShareAccepted(t *testing.T) {
+	clock := newTestClock()
+	l := newRateLimiter(clock.now)
+	answerAt(t, l, clock, 80, 25*time.Millisecond) // 40/s
+	p, _ := l.wait(context.Background(), noSleep(t), 0)
+	_, refused := rates(l)
+	l.onThrottle(p)
+	// Switched on: no answer since, so the plateau is the rate refused.
+	if !near(l.lastMax, refused) {
+		t.Fatalf("the first plateau is %.3f/s, want the rate refused %.3f/s", l.lastMax, refused)
+	}
+	// throttle sends one request and has it refused; it returns the rate
+	// the cut starts from (the cut's rate ÷ beta^n) and the rate the
+	// plateau is a share of: the rate sent at, or twice the measured rate
+	// if lower.
+	throttle := func(n int) (achieved, refused float64) {
+		t.Helper()
+		p, err := l.wait(context.Background(), func(_ context.Context, d time.Duration) error {
+			clock.advance(d)
+			return nil
+		}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.onThrottle(p)
+		fill, measured := rates(l)
+		return fill / math.Pow(rateBeta, float64(n)), min(p.rate, 2*measured)
+	}
+	plateau := func() float64 {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		return l.lastMax
+	}
+
+	// Three answers accepted, then a throttle: the plateau is three
+	// quarters of the rate refused.
+	answerAt(t, l, clock, 3, 200*time.Millisecond)
+	achieved, refused := throttle(1)
+	if want := 0.75 * refused; !near(plateau(), want) || want <= rateBeta*achieved {
+		t.Fatalf("3 of 4 answers accepted: the plateau is %.3f/s, want %.3f/s", plateau(), want)
+	}
+
+	// Those answers leave the window after rateShareWindow: nine accepted
+	// since, then a throttle, and the plateau is nine tenths (not the 12 of
+	// 14 answers since the switch).
+	clock.advance(rateShareWindow)
+	answerAt(t, l, clock, 9, 50*time.Millisecond)
+	_, refused = throttle(1)
+	if want := 0.9 * refused; !near(plateau(), want) {
+		t.Fatalf("9 of the last second's 10 answers accepted: the plateau is %.3f/s, want %.3f/s", plateau(), want)
+	}
+
+	// A second throttle in a row cuts by beta², and the plateau is still
+	// the share accepted (9 of 11) of the rate refused.
+	achieved, refused = throttle(2)
+	if want := max(9.0/11*refused, rateBeta*rateBeta*achieved); !near(plateau(), want) {
+		t.Fatalf("a second throttle in a row: plateau %.3f/s, want %.3f/s", plateau(), want)
 	}
 }
 
@@ -574,6 +651,42 @@ func TestRateLimiter_queueFollowsTheRateUp(t *testing.T) {
 	want := rateStep + time.Duration((30-servedSlowly)/(10*slow)*float64(time.Second))
 	if waits[0] != rateStep || math.Abs(float64(total-want)) > float64(time.Microsecond) {
 		t.Fatalf("waits %v (%v in all), want %v first and %v in all, not %v at the old rate", waits, total, rateStep, want, tokens(30, slow))
+	}
+}
+
+// TestRateLimiter_queueFollowsTheRateDown: a cut while callers wait
+// spaces the rest of their waits at the new rate, within a step, instead
+// of sending them at the old spacing to be refused.
+func TestRateLimiter_queueFollowsTheRateDown(t *testing.T) {
+	clock := newTestClock()
+	l := newRateLimiter(clock.now)
+	answerAt(t, l, clock, 40, 100*time.Millisecond)
+	p, _ := l.wait(context.Background(), noSleep(t), 0)
+	l.onThrottle(p)
+	slow, _ := rates(l)
+	for range 9 { // callers ahead, at this instant
+		_, _ = l.wait(context.Background(), (&summingSleeper{}).sleep, 0)
+	}
+
+	// The 10th caller's token is due in 10/rate. One step into its wait, a
+	// request sent at that rate is refused: the rate falls, and the rest of
+	// the wait with it.
+	var waits []time.Duration
+	_, err := l.wait(context.Background(), advancingSleeper(clock, &waits, func() {
+		if len(waits) == 1 {
+			l.onThrottle(permit{gen: l.gen.Load(), rate: slow})
+		}
+	}), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total time.Duration
+	for _, d := range waits {
+		total += d
+	}
+	// (The curve climbs back meanwhile: the plateau, then the doubling.)
+	if old := tokens(10, slow); waits[0] != rateStep || total < old*115/100 {
+		t.Fatalf("%d waits of at most %v, %v in all: want %v first and well over %v, the wait at the old rate %.3f/s", len(waits), slices.Max(waits), total, rateStep, old, slow)
 	}
 }
 
