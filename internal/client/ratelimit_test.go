@@ -516,7 +516,7 @@ func TestRateLimiter_plateauIsTheShareAccepted(t *testing.T) {
 	// the cut starts from (the cut's rate ÷ beta^n) and the rate the
 	// plateau is a share of: the rate sent at, or twice the measured rate
 	// if lower.
-	throttle := func(n int) (achieved, refused float64) {
+	throttle := func(n int) (achieved, refused, sentAt float64) {
 		t.Helper()
 		p, err := l.wait(context.Background(), func(_ context.Context, d time.Duration) error {
 			clock.advance(d)
@@ -527,7 +527,7 @@ func TestRateLimiter_plateauIsTheShareAccepted(t *testing.T) {
 		}
 		l.onThrottle(p)
 		fill, measured := rates(l)
-		return fill / math.Pow(rateBeta, float64(n)), min(p.rate, 2*measured)
+		return fill / math.Pow(rateBeta, float64(n)), min(p.rate, 2*measured), p.rate
 	}
 	plateau := func() float64 {
 		l.mu.Lock()
@@ -538,7 +538,7 @@ func TestRateLimiter_plateauIsTheShareAccepted(t *testing.T) {
 	// Three answers accepted, then a throttle: the plateau is three
 	// quarters of the rate refused.
 	answerAt(t, l, clock, 3, 200*time.Millisecond)
-	achieved, refused := throttle(1)
+	achieved, refused, _ := throttle(1)
 	if want := 0.75 * refused; !near(plateau(), want) || want <= rateBeta*achieved {
 		t.Fatalf("3 of 4 answers accepted: the plateau is %.3f/s, want %.3f/s", plateau(), want)
 	}
@@ -548,16 +548,25 @@ func TestRateLimiter_plateauIsTheShareAccepted(t *testing.T) {
 	// 14 answers since the switch).
 	clock.advance(rateShareWindow)
 	answerAt(t, l, clock, 9, 50*time.Millisecond)
-	_, refused = throttle(1)
+	_, refused, _ = throttle(1)
 	if want := 0.9 * refused; !near(plateau(), want) {
 		t.Fatalf("9 of the last second's 10 answers accepted: the plateau is %.3f/s, want %.3f/s", plateau(), want)
 	}
 
 	// A second throttle in a row cuts by beta², and the plateau is still
 	// the share accepted (9 of 11) of the rate refused.
-	achieved, refused = throttle(2)
+	achieved, refused, _ = throttle(2)
 	if want := max(9.0/11*refused, rateBeta*rateBeta*achieved); !near(plateau(), want) {
 		t.Fatalf("a second throttle in a row: plateau %.3f/s, want %.3f/s", plateau(), want)
+	}
+
+	// The demand falls to 2 requests/s while the rate stays at its plateau:
+	// the rate refused is twice the measured rate, not the rate allowed, and
+	// the plateau two thirds of that (2 of the last second's 3 answers).
+	answerAt(t, l, clock, 8, 500*time.Millisecond)
+	achieved, refused, sentAt := throttle(1)
+	if want := 2.0 / 3 * refused; refused >= sentAt || !near(plateau(), want) || want <= rateBeta*achieved {
+		t.Fatalf("sent at %.3f/s with 2 requests/s: plateau %.3f/s, want %.3f/s (2/3 of twice the measured rate)", sentAt, plateau(), want)
 	}
 }
 
