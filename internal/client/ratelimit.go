@@ -99,8 +99,8 @@ import (
 //     probing beyond it is the doubling above. With the plateau at the rate
 //     refused it was 2, so that a finished process's share was not left
 //     unused; with the doubling, the shorter cycle of 2 only meant more
-//     throttles (the fleet: 0.16 throttled requests per order at 2, 0.12 at
-//     0.8, ten runs each).
+//     throttles (the fleet, with the plateau at the share: 0.16 throttled
+//     requests per order at 2, 0.12 at 0.8, medians of five and nine runs).
 //   - The measured rate counts requests as sent, and before its first
 //     rateWindow closes it is the requests so far over at least
 //     rateOnsetWindow (AWS's is zero then, and starts at its floor).
