@@ -78,15 +78,31 @@ func answerAt(t *testing.T, l *rateLimiter, clock *testClock, n int, every time.
 	t.Helper()
 	for range n {
 		clock.advance(every)
-		p, err := l.wait(context.Background(), func(_ context.Context, d time.Duration) error {
-			clock.advance(d)
-			return nil
-		}, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l.onSuccess(p)
+		l.onSuccess(sendOnClock(t, l, clock))
 	}
+}
+
+// throttleNext has the next request wait on clock and be refused; it
+// returns the request's permit.
+func throttleNext(t *testing.T, l *rateLimiter, clock *testClock) permit {
+	t.Helper()
+	p := sendOnClock(t, l, clock)
+	l.onThrottle(p)
+	return p
+}
+
+// sendOnClock has the next request wait for its token, moving clock by
+// each sleep, and returns its permit.
+func sendOnClock(t *testing.T, l *rateLimiter, clock *testClock) permit {
+	t.Helper()
+	p, err := l.wait(context.Background(), func(_ context.Context, d time.Duration) error {
+		clock.advance(d)
+		return nil
+	}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // rates reads the limiter's state under its lock; fill is 0 while off.
@@ -448,13 +464,21 @@ func TestRateLimiter_throttlesAtAnOlderRateCountOnce(t *testing.T) {
 	}
 }
 
-func TestRateLimiter_recoversAlongCubic(t *testing.T) {
-	clock := newTestClock()
-	l := newRateLimiter(clock.now)
-	answerAt(t, l, clock, 80, 50*time.Millisecond) // 20/s
+// switchedOn returns a limiter that had 80 answers, one every every,
+// then had the next request refused; and the rate measured then.
+func switchedOn(t *testing.T, every time.Duration) (l *rateLimiter, clock *testClock, measured float64) {
+	t.Helper()
+	clock = newTestClock()
+	l = newRateLimiter(clock.now)
+	answerAt(t, l, clock, 80, every)
 	p, _ := l.wait(context.Background(), noSleep(t), 0)
-	_, wmax := rates(l)
+	_, measured = rates(l)
 	l.onThrottle(p)
+	return l, clock, measured
+}
+
+func TestRateLimiter_recoversAlongCubic(t *testing.T) {
+	l, clock, wmax := switchedOn(t, 50*time.Millisecond) // 20/s
 	k := math.Cbrt(wmax * (1 - rateBeta) / rateScale)
 	throttledAt := clock.now()
 	hold, double := rateHold.Seconds(), rateDouble.Seconds()
@@ -502,12 +526,7 @@ func TestRateLimiter_recoversAlongCubic(t *testing.T) {
 // the rate refused times the fraction of the last second's answers that
 // were accepted, not to the rate refused.
 func TestRateLimiter_plateauIsTheShareAccepted(t *testing.T) {
-	clock := newTestClock()
-	l := newRateLimiter(clock.now)
-	answerAt(t, l, clock, 80, 25*time.Millisecond) // 40/s
-	p, _ := l.wait(context.Background(), noSleep(t), 0)
-	_, refused := rates(l)
-	l.onThrottle(p)
+	l, clock, refused := switchedOn(t, 25*time.Millisecond) // 40/s
 	// Switched on: no answer since, so the plateau is the rate refused.
 	if !near(l.lastMax, refused) {
 		t.Fatalf("the first plateau is %.3f/s, want the rate refused %.3f/s", l.lastMax, refused)
@@ -518,14 +537,7 @@ func TestRateLimiter_plateauIsTheShareAccepted(t *testing.T) {
 	// if lower.
 	throttle := func(n int) (achieved, refused, sentAt float64) {
 		t.Helper()
-		p, err := l.wait(context.Background(), func(_ context.Context, d time.Duration) error {
-			clock.advance(d)
-			return nil
-		}, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l.onThrottle(p)
+		p := throttleNext(t, l, clock)
 		fill, measured := rates(l)
 		return fill / math.Pow(rateBeta, float64(n)), min(p.rate, 2*measured), p.rate
 	}
@@ -628,34 +640,43 @@ func TestRateLimiter_concurrentCallersShareOneBucket(t *testing.T) {
 	}
 }
 
-func TestRateLimiter_queueFollowsTheRateUp(t *testing.T) {
+// waitBehindQueue switches a limiter on at 10 answers/s, lines up ahead
+// callers at that instant, and has one more caller wait behind them, with
+// change run one step into its wait. It returns the rate after the
+// switch, the caller's sleeps and their total.
+func waitBehindQueue(t *testing.T, ahead int, change func(l *rateLimiter, clock *testClock, slow float64)) (slow float64, waits []time.Duration, total time.Duration) {
+	t.Helper()
 	clock := newTestClock()
 	l := newRateLimiter(clock.now)
 	answerAt(t, l, clock, 40, 100*time.Millisecond)
 	p, _ := l.wait(context.Background(), noSleep(t), 0)
 	l.onThrottle(p)
-	slow, _ := rates(l)
-	for range 29 { // callers ahead, at this instant
+	slow, _ = rates(l)
+	for range ahead { // callers ahead, at this instant
 		_, _ = l.wait(context.Background(), (&summingSleeper{}).sleep, 0)
 	}
-
-	// The 30th caller's token is due in 30/rate (the bucket starts empty). One step into its wait,
-	// the rate rises tenfold; the rest of its wait follows.
-	var waits []time.Duration
 	_, err := l.wait(context.Background(), advancingSleeper(clock, &waits, func() {
 		if len(waits) == 1 {
-			l.mu.Lock()
-			l.setFill(clock.now(), 10*slow)
-			l.mu.Unlock()
+			change(l, clock, slow)
 		}
 	}), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var total time.Duration
 	for _, d := range waits {
 		total += d
 	}
+	return slow, waits, total
+}
+
+func TestRateLimiter_queueFollowsTheRateUp(t *testing.T) {
+	// The 30th caller's token is due in 30/rate (the bucket starts empty). One step into its wait,
+	// the rate rises tenfold; the rest of its wait follows.
+	slow, waits, total := waitBehindQueue(t, 29, func(l *rateLimiter, clock *testClock, slow float64) {
+		l.mu.Lock()
+		l.setFill(clock.now(), 10*slow)
+		l.mu.Unlock()
+	})
 	servedSlowly := slow * rateStep.Seconds()
 	want := rateStep + time.Duration((30-servedSlowly)/(10*slow)*float64(time.Second))
 	if waits[0] != rateStep || math.Abs(float64(total-want)) > float64(time.Microsecond) {
@@ -667,32 +688,12 @@ func TestRateLimiter_queueFollowsTheRateUp(t *testing.T) {
 // spaces the rest of their waits at the new rate, within a step, instead
 // of sending them at the old spacing to be refused.
 func TestRateLimiter_queueFollowsTheRateDown(t *testing.T) {
-	clock := newTestClock()
-	l := newRateLimiter(clock.now)
-	answerAt(t, l, clock, 40, 100*time.Millisecond)
-	p, _ := l.wait(context.Background(), noSleep(t), 0)
-	l.onThrottle(p)
-	slow, _ := rates(l)
-	for range 9 { // callers ahead, at this instant
-		_, _ = l.wait(context.Background(), (&summingSleeper{}).sleep, 0)
-	}
-
 	// The 10th caller's token is due in 10/rate. One step into its wait, a
 	// request sent at that rate is refused: the rate falls, and the rest of
 	// the wait with it.
-	var waits []time.Duration
-	_, err := l.wait(context.Background(), advancingSleeper(clock, &waits, func() {
-		if len(waits) == 1 {
-			l.onThrottle(permit{gen: l.gen.Load(), rate: slow})
-		}
-	}), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var total time.Duration
-	for _, d := range waits {
-		total += d
-	}
+	slow, waits, total := waitBehindQueue(t, 9, func(l *rateLimiter, _ *testClock, slow float64) {
+		l.onThrottle(permit{gen: l.gen.Load(), rate: slow})
+	})
 	// (The curve climbs back meanwhile: the plateau, then the doubling.)
 	if old := tokens(10, slow); waits[0] != rateStep || total < old*115/100 {
 		t.Fatalf("%d waits of at most %v, %v in all: want %v first and well over %v, the wait at the old rate %.3f/s", len(waits), slices.Max(waits), total, rateStep, old, slow)
@@ -790,14 +791,7 @@ func TestRateLimiter_floor(t *testing.T) {
 	l := newRateLimiter(clock.now)
 	l.onSuccess(permit{})
 	for range 50 {
-		p, err := l.wait(context.Background(), func(_ context.Context, d time.Duration) error {
-			clock.advance(d)
-			return nil
-		}, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l.onThrottle(p)
+		throttleNext(t, l, clock)
 	}
 	fill, _ := rates(l)
 	if fill != rateMin {
