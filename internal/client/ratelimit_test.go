@@ -527,9 +527,14 @@ func TestRateLimiter_recoversAlongCubic(t *testing.T) {
 // were accepted, not to the rate refused.
 func TestRateLimiter_plateauIsTheShareAccepted(t *testing.T) {
 	l, clock, refused := switchedOn(t, 25*time.Millisecond) // 40/s
+	plateau := func() float64 {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		return l.lastMax
+	}
 	// Switched on: no answer since, so the plateau is the rate refused.
-	if !near(l.lastMax, refused) {
-		t.Fatalf("the first plateau is %.3f/s, want the rate refused %.3f/s", l.lastMax, refused)
+	if !near(plateau(), refused) {
+		t.Fatalf("the first plateau is %.3f/s, want the rate refused %.3f/s", plateau(), refused)
 	}
 	// throttle sends one request and has it refused; it returns the rate
 	// the cut starts from (the cut's rate ÷ beta^n) and the rate the
@@ -540,11 +545,6 @@ func TestRateLimiter_plateauIsTheShareAccepted(t *testing.T) {
 		p := throttleNext(t, l, clock)
 		fill, measured := rates(l)
 		return fill / math.Pow(rateBeta, float64(n)), min(p.rate, 2*measured), p.rate
-	}
-	plateau := func() float64 {
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		return l.lastMax
 	}
 
 	// Three answers accepted, then a throttle: the plateau is three
