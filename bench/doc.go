@@ -85,8 +85,11 @@
 //	-fleet-orders 60   orders of each process of the fleet
 //	-fleet-rate 25     creates per second the fake allows the whole fleet
 //	-fleet-burst 25    the burst of its token bucket
+//	-fleet-reps 5      repetitions of the fleet and of its process alone (the first -reps interleaved
+//	                   with the other measures, the rest after them): one run's create phase spreads
+//	                   wider than its target's margin
 //	-init-runs 5       starts of each binary for the startup measure
-//	-quick             -n 1,100 -reps 1 -storm 100 -fleet-orders 30
+//	-quick             -n 1,100 -reps 1 -storm 100 -fleet-orders 30 -fleet-reps 1
 //	-out FILE          where the report goes (default results.md, beside bench/go.mod)
 //	-provider-pkg PKG  the package built as the alicloud provider, relative to the provider's module root
 //	                   (another build, to compare)
@@ -102,7 +105,7 @@
 //	go run . -measures storm -reps 1                                       # the storm's per-order costs
 //	go run . -measures storm -storm 50 -storm-rate 25 -reps 1               # a smaller storm
 //	go run . -measures plan -n 1000 -kinds schemafloor,alicloud -reps 1     # the plan (its apply is not recorded)
-//	go run . -measures fleet -reps 1                                       # the fleet and one process alone
+//	go run . -measures fleet -fleet-reps 1                                 # the fleet and one process alone
 //
 // It prints one Markdown table with a line naming the machine (CPU, cores,
 // Go, Terraform, the load average at the start and the end) and the

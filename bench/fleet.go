@@ -41,7 +41,7 @@ func (b *bench) measureFleet(o options, rep int, r *recorder) error {
 		r.add(key{measure, n, kindAli}, run.whole, strings.Join(problems, "; "))
 		w := run.whole
 		b.log("rep %d/%d %-5s %d×%d %6.2fs  failed %d  dups %d  throttled %d/%d  requests/order %.2f (creates %.2f)  throttled/order %.2f  create phase %.2fs (%s the rate's floor)",
-			rep+1, o.reps, measure, procs, o.fleetOrders, w.elapsed.Seconds(), n-w.inState, w.dups, w.throttled, w.requests,
+			rep+1, o.fleetReps, measure, procs, o.fleetOrders, w.elapsed.Seconds(), n-w.inState, w.dups, w.throttled, w.requests,
 			requestsPerOrder(w), createsPerOrder(w), throttledPerOrder(w), createPhaseOf(w).Seconds(), formatRatio(createPhaseOf(w), o.fleetFloor(n)))
 	}
 	return nil

@@ -54,6 +54,7 @@ type options struct {
 	kinds       []string        // the kinds that apply and plan
 	measures    map[string]bool // the measures to run
 	reps        int
+	fleetReps   int // repetitions of the fleet and of its process alone
 	storm       int
 	stormRate   float64
 	stormBurst  int
@@ -88,6 +89,7 @@ func parseFlags() (options, error) {
 	flag.IntVar(&o.fleetOrders, "fleet-orders", 60, "orders each process of the fleet places, on circuits of its own")
 	flag.Float64Var(&o.fleetRate, "fleet-rate", 25, "creates per second the fake allows the whole fleet")
 	flag.IntVar(&o.fleetBurst, "fleet-burst", 25, "burst of the fake's rate limit during the fleet")
+	flag.IntVar(&o.fleetReps, "fleet-reps", 5, "repetitions of the fleet and of its process alone, the first -reps of them interleaved with the other measures; the median is reported")
 	flag.DurationVar(&o.enableLag, "enable-lag", 0, "how long after its order is paid the fake turns a circuit Enabled (its life cycle; the fake's own default is 1s)")
 	flag.IntVar(&o.circuits, "circuits", 1000, "circuits waiting for payment in the fake's region, at least as many as a run orders")
 	flag.IntVar(&o.initRuns, "init-runs", 5, "runs of each provider binary under GODEBUG=inittrace=1")
@@ -96,13 +98,13 @@ func parseFlags() (options, error) {
 	flag.StringVar(&o.terraform, "terraform", "", "the Terraform CLI `path` (default: what scripts/ensure-terraform.sh prints)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (binaries, logs, working directories)")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the benchmark's own process (the in-process fake, mostly) to this `file`")
-	flag.BoolVar(&o.quick, "quick", false, "smoke check: -n 1,100 -reps 1 -storm 100")
+	flag.BoolVar(&o.quick, "quick", false, "smoke check: -n 1,100 -reps 1 -storm 100 -fleet-orders 30 -fleet-reps 1")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", flag.Args())
 	}
 	if o.quick {
-		*nList, o.reps, o.storm, o.fleetOrders = "1,100", 1, 100, 30
+		*nList, o.reps, o.storm, o.fleetOrders, o.fleetReps = "1,100", 1, 100, 30, 1
 	}
 	if strings.TrimSpace(*nList) != "" { // -n '' measures the storm and start-up only
 		for _, f := range strings.Split(*nList, ",") {
@@ -135,8 +137,8 @@ func parseFlags() (options, error) {
 	if o.reps < 1 || o.initRuns < 1 || o.storm < 0 || o.stormRate <= 0 || o.stormBurst < 1 {
 		return o, errors.New("-reps, -init-runs and -storm-burst must be at least 1, -storm at least 0, -storm-rate positive")
 	}
-	if o.fleet < 0 || o.fleetOrders < 1 || o.fleetRate <= 0 || o.fleetBurst < 1 || o.enableLag < 0 || o.circuits < 1 {
-		return o, errors.New("-fleet must be at least 0, -fleet-orders, -fleet-burst and -circuits at least 1, -fleet-rate positive, -enable-lag not negative")
+	if o.fleet < 0 || o.fleetOrders < 1 || o.fleetReps < 1 || o.fleetRate <= 0 || o.fleetBurst < 1 || o.enableLag < 0 || o.circuits < 1 {
+		return o, errors.New("-fleet must be at least 0, -fleet-orders, -fleet-reps, -fleet-burst and -circuits at least 1, -fleet-rate positive, -enable-lag not negative")
 	}
 	return o, nil
 }

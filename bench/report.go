@@ -15,6 +15,7 @@ func renderReport(o options, rec *recorder, inits map[string]initCost, machineLi
 	var w strings.Builder
 	fmt.Fprintf(&w, "# Benchmark of alicloud_pc_occupancy_order\n\n%s\n\n", machineLine)
 	fmt.Fprintf(&w, "Method: `go run .%s` in bench/. Each cell is the median of %d interleaved run(s) (the order of the kinds rotates between repetitions), "+
+		"%s"+
 		"each in a fresh working directory, with Terraform's default parallelism (10), dev_overrides (no `terraform init`), "+
 		"TF_IN_AUTOMATION=1 and CHECKPOINT_DISABLE=1. Times are the wall time of the whole `terraform` command. "+
 		"The alicloud provider talks plain HTTP to the fake Alibaba Cloud API (internal/fakealicloud), served in-process on 127.0.0.1 and sharing the cores. "+
@@ -32,7 +33,7 @@ func renderReport(o options, rec *recorder, inits map[string]initCost, machineLi
 		"Both floors switch the plugin SDK's logs off when no TF_LOG* variable is set, as the alicloud provider does. "+
 		"The ratio is alicloud ÷ the same-schema floor: what the provider's own work costs. "+
 		"The gap between the two floors is what Terraform and the framework pay for the schema.\n\n",
-		flagsShown(), o.reps, o.circuits, o.enableLag)
+		flagsShown(), o.reps, fleetRepsNote(o), o.circuits, o.enableLag)
 
 	w.WriteString("| Measure | N | terraform_data | bare floor | same-schema floor | alicloud | alicloud ÷ same-schema floor | peak RSS bare / same-schema / alicloud | Notes |\n")
 	w.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|---|\n")
@@ -131,6 +132,15 @@ func writeStartupRow(w *strings.Builder, o options, inits map[string]initCost) {
 		"packages with init work %d / %d / %d; allocated at init %s / %s / %s in %d / %d / %d allocations |\n",
 		o.initRuns, milliseconds(f.clock), milliseconds(sf.clock), milliseconds(a.clock), formatRatio(a.clock, sf.clock),
 		f.packages, sf.packages, a.packages, formatKiB(f.bytes), formatKiB(sf.bytes), formatKiB(a.bytes), f.allocs, sf.allocs, a.allocs)
+}
+
+// fleetRepsNote says how many runs the fleet's medians take, when it runs.
+func fleetRepsNote(o options) string {
+	if !o.runsFleet() {
+		return ""
+	}
+	return fmt.Sprintf("the fleet's and its process alone's the median of %d (one fleet run's create phase spreads wider than its target's margin: "+
+		"1.01–1.22× its floor over 20 runs of one build, so that a median of 3 told more of the draw than of the code), ", o.fleetReps)
 }
 
 // flagsShown returns the flags that differ from the defaults, for the

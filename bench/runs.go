@@ -30,6 +30,14 @@ func (o options) runsStorm() bool {
 // runsFleet says whether the fleet is measured.
 func (o options) runsFleet() bool { return o.fleet > 0 && o.measures["fleet"] }
 
+// fleetRepsRun is how many times the fleet runs: -fleet-reps, or none.
+func (o options) fleetRepsRun() int {
+	if !o.runsFleet() {
+		return 0
+	}
+	return o.fleetReps
+}
+
 // recorder collects the samples of the measured runs, the fleet's runs
 // process by process, and the assertions that failed.
 type recorder struct {
@@ -73,18 +81,21 @@ func (b *bench) measureAll(o options) (*recorder, error) {
 			return nil, fmt.Errorf("warm-up apply of %s: %s", kind, problem)
 		}
 	}
-	for rep := range o.reps {
-		for _, n := range o.ns {
-			if err := b.measureApplyAndPlan(o, rep, n, r); err != nil {
-				return nil, err
+	// The fleet's repetitions beyond -reps come last.
+	for rep := range max(o.reps, o.fleetRepsRun()) {
+		if rep < o.reps {
+			for _, n := range o.ns {
+				if err := b.measureApplyAndPlan(o, rep, n, r); err != nil {
+					return nil, err
+				}
+			}
+			if o.runsStorm() {
+				if err := b.measureStorm(o, rep, r); err != nil {
+					return nil, err
+				}
 			}
 		}
-		if o.runsStorm() {
-			if err := b.measureStorm(o, rep, r); err != nil {
-				return nil, err
-			}
-		}
-		if o.runsFleet() {
+		if rep < o.fleetRepsRun() {
 			if err := b.measureFleet(o, rep, r); err != nil {
 				return nil, err
 			}
