@@ -139,7 +139,7 @@ func fleetRepsNote(o options) string {
 	if !o.runsFleet() {
 		return ""
 	}
-	return fmt.Sprintf("the fleet's and its process alone's the median of %d (one fleet run's create phase spreads wider than its target's margin: "+
+	return fmt.Sprintf("each cell of the fleet's two rows the median of %d runs (one fleet run's create phase spreads wider than its target's margin: "+
 		"1.01–1.22× its floor over 20 runs of one build, so that a median of 3 told more of the draw than of the code), ", o.fleetReps)
 }
 
