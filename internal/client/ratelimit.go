@@ -44,7 +44,8 @@ import (
 //     plateau at the rate refused is above its share: the processes climb
 //     back over the limit together within K and are refused again (make
 //     bench's fleet, 4 processes: 0.15-0.18 throttled requests per order
-//     with the plateau at the rate refused, 0.12-0.14 with the share). The
+//     with the plateau at the rate refused, 0.12-0.14 with the share in
+//     A/B rounds, 0.14-0.17 in four full runs). The
 //     rate sent at, not the measured rate, because the measured rate lags
 //     the short climb before a throttle: a plateau a share of it sat below
 //     the limit (the storm: 1.08-1.21× its floor, 1.06-1.07× with the rate
