@@ -7,7 +7,7 @@
 // nothing of it ships with the provider; run it from bench/ (`make bench`
 // in the repository root does, and passes BENCHFLAGS on):
 //
-//	go run .                # everything, 10 to 12 minutes on 2 cores
+//	go run .                # everything, 11 to 13 minutes on 2 cores
 //	go run . -quick         # N = 1,100, one repetition, a storm of 100, a fleet of 4 × 30
 //
 // It builds the alicloud provider (in the provider's module, with its
