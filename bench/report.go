@@ -134,13 +134,19 @@ func writeStartupRow(w *strings.Builder, o options, inits map[string]initCost) {
 		f.packages, sf.packages, a.packages, formatKiB(f.bytes), formatKiB(sf.bytes), formatKiB(a.bytes), f.allocs, sf.allocs, a.allocs)
 }
 
-// fleetRepsNote says how many runs the fleet's medians take, when it runs.
+// fleetRepsNote says how many runs the fleet's medians take, and how many
+// of them are interleaved with the other measures, when it runs. Why the
+// fleet runs more often is bench/README's to say: a report states what it
+// measured.
 func fleetRepsNote(o options) string {
 	if !o.runsFleet() {
 		return ""
 	}
-	return fmt.Sprintf("each cell of the fleet's two rows the median of %d runs (one fleet run's create phase spreads wider than its target's margin: "+
-		"1.01–1.22× its floor over 20 runs of one build, so that a median of 3 told more of the draw than of the code), ", o.fleetReps)
+	if o.fleetReps <= o.reps {
+		return fmt.Sprintf("each cell of the fleet's two rows the median of %d of them, ", o.fleetReps)
+	}
+	return fmt.Sprintf("each cell of the fleet's two rows the median of %d runs, the first %d of them interleaved with the other measures and the rest after them (bench/README says why), ",
+		o.fleetReps, o.reps)
 }
 
 // flagsShown returns the flags that differ from the defaults, for the
